@@ -1,0 +1,372 @@
+"""The registrations the contract counts: companies, forløb, referrals, AI-tjek, activities,
+program participations and cluster agreements, with the kommuner and aktører they refer to.
+
+Models are declarative; writes go through ``forloeb.services``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from .validators import valider_cvr, valider_registreringsdato
+
+
+class Fyrtaarn(models.TextChoices):
+    FEMERN = "femern", "Femern"
+    BIOSOLUTIONS = "biosolutions", "Biosolutions"
+
+
+class Region(models.Model):
+    kode = models.CharField("regionskode", max_length=4, primary_key=True)
+    navn = models.CharField("navn", max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = "region"
+        verbose_name_plural = "regioner"
+        ordering = ["kode"]
+
+    def __str__(self):
+        return self.navn
+
+
+class Kommune(models.Model):
+    class Kommunegruppe(models.IntegerChoices):
+        HOVEDSTAD = 1, "Hovedstadskommuner"
+        STORBY = 2, "Storbykommuner"
+        PROVINSBY = 3, "Provinsbykommuner"
+        OPLAND = 4, "Oplandskommuner"
+        LAND = 5, "Landkommuner"
+
+    kode = models.CharField("kommunekode", max_length=3, primary_key=True)
+    navn = models.CharField("navn", max_length=60, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="kommuner")
+    dst_kommunegruppe = models.PositiveSmallIntegerField(
+        "kommunegruppe (Danmarks Statistik)", choices=Kommunegruppe.choices
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kommune"
+        verbose_name_plural = "kommuner"
+        ordering = ["navn"]
+
+    def __str__(self):
+        return self.navn
+
+
+class Befolkning(models.Model):
+    """Population of a kommune on a date (Danmarks Statistik, 1 January)."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="befolkning")
+    dato = models.DateField("opgjort pr.")
+    indbyggere = models.PositiveIntegerField("indbyggere")
+    kilde = models.CharField("kilde", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "befolkningstal"
+        verbose_name_plural = "befolkningstal"
+        ordering = ["-dato", "kommune__navn"]
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "dato"], name="befolkning_unik_kommune_dato")
+        ]
+
+    def __str__(self):
+        return f"{self.kommune} {self.dato:%d-%m-%Y}: {self.indbyggere}"
+
+
+class Sporbar(models.Model):
+    """Who made a record and when; the field-level history lives in ``history``."""
+
+    oprettet = models.DateTimeField("oprettet", auto_now_add=True)
+    opdateret = models.DateTimeField("opdateret", auto_now=True)
+    oprettet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="oprettet af",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Virksomhed(Sporbar):
+    cvr = models.CharField("CVR-nummer", max_length=8, unique=True, validators=[valider_cvr])
+    navn = models.CharField("navn", max_length=200)
+    kommune = models.ForeignKey(
+        Kommune,
+        verbose_name="kommune (hovedsæde)",
+        on_delete=models.PROTECT,
+        related_name="virksomheder",
+    )
+    stiftelsesdato = models.DateField("stiftelsesdato")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "virksomhed"
+        verbose_name_plural = "virksomheder"
+        ordering = ["navn"]
+        indexes = [models.Index(fields=["navn"], name="virksomhed_navn_idx")]
+
+    def __str__(self):
+        return f"{self.navn} ({self.cvr})"
+
+    def clean(self):
+        from django.utils import timezone
+
+        if self.stiftelsesdato and self.stiftelsesdato > timezone.localdate():
+            raise ValidationError({"stiftelsesdato": "Stiftelsesdatoen kan ikke ligge i fremtiden."})
+        if self.stiftelsesdato and self.stiftelsesdato.year < 1800:
+            raise ValidationError({"stiftelsesdato": "Stiftelsesdatoen ligger før år 1800."})
+
+
+class Aktoer(Sporbar):
+    class Type(models.TextChoices):
+        STATSLIG = "statslig", "Statslig erhvervsfremme"
+        PRIVAT = "privat", "Privat rådgiver"
+        LOKAL = "lokal", "Lokal erhvervsservice"
+        KLYNGE = "klynge", "Erhvervsklynge"
+        ANDEN = "anden", "Anden aktør"
+
+    navn = models.CharField("navn", max_length=200, unique=True)
+    type = models.CharField("type", max_length=10, choices=Type.choices)
+    kommuner = models.ManyToManyField(
+        Kommune, verbose_name="kommuner betjent", blank=True, related_name="aktoerer"
+    )
+    history = HistoricalRecords(m2m_fields=[kommuner])
+
+    class Meta:
+        verbose_name = "aktør"
+        verbose_name_plural = "aktører"
+        ordering = ["navn"]
+        indexes = [models.Index(fields=["type"], name="aktoer_type_idx")]
+
+    def __str__(self):
+        return self.navn
+
+
+class Emne(models.Model):
+    kode = models.CharField("kode", max_length=20, primary_key=True)
+    navn = models.CharField("navn", max_length=60)
+
+    class Meta:
+        verbose_name = "emne"
+        verbose_name_plural = "emner"
+        ordering = ["navn"]
+
+    def __str__(self):
+        return self.navn
+
+
+class Forloeb(Sporbar):
+    class Type(models.TextChoices):
+        KORT = "kort", "Kort vejledningsforløb"
+        HANDLINGSPLAN = "handlingsplan", "Handlingsplan (driftssegment)"
+        VAEKSTPLAN = "vaekstplan", "Vækstplan (vækstsegment)"
+        OMSTILLINGSPLAN = "omstillingsplan", "Omstillingsplan (vækstsegment)"
+
+    LAENGERE = (Type.HANDLINGSPLAN, Type.VAEKSTPLAN, Type.OMSTILLINGSPLAN)
+
+    ekstern_id = models.CharField("ekstern id", max_length=50, unique=True)
+    virksomhed = models.ForeignKey(
+        Virksomhed, on_delete=models.PROTECT, related_name="forloeb", verbose_name="virksomhed"
+    )
+    type = models.CharField("type", max_length=20, choices=Type.choices)
+    startdato = models.DateField("startdato", validators=[valider_registreringsdato])
+    slutdato = models.DateField(
+        "slutdato",
+        null=True,
+        blank=True,
+        validators=[valider_registreringsdato],
+        help_text="Tom, mens forløbet er igangværende.",
+    )
+    raadgiver = models.CharField("rådgiver", max_length=100, blank=True)
+    emner = models.ManyToManyField(Emne, verbose_name="emner", blank=True, related_name="forloeb")
+    fyrtaarn = models.CharField("fyrtårn", max_length=20, choices=Fyrtaarn.choices, blank=True)
+    history = HistoricalRecords(m2m_fields=[emner])
+
+    class Meta:
+        verbose_name = "forløb"
+        verbose_name_plural = "forløb"
+        ordering = ["-startdato", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slutdato__isnull=True) | Q(slutdato__gte=F("startdato")),
+                name="forloeb_slut_efter_start",
+                violation_error_message="Slutdatoen kan ikke ligge før startdatoen.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["slutdato", "type"], name="forloeb_slut_type_idx"),
+            models.Index(fields=["startdato"], name="forloeb_start_idx"),
+            models.Index(fields=["raadgiver"], name="forloeb_raadgiver_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.ekstern_id}"
+
+    def clean(self):
+        if self.startdato and self.slutdato and self.slutdato < self.startdato:
+            raise ValidationError(
+                {"slutdato": "Slutdatoen kan ikke ligge før startdatoen."}, code="slut_foer_start"
+            )
+
+    @property
+    def igangvaerende(self) -> bool:
+        return self.slutdato is None
+
+
+class Henvisning(Sporbar):
+    """A referral made in a forløb; it counts with its forløb, whatever its own date."""
+
+    forloeb = models.ForeignKey(Forloeb, on_delete=models.CASCADE, related_name="henvisninger")
+    aktoer = models.ForeignKey(
+        Aktoer, on_delete=models.PROTECT, related_name="henvisninger", verbose_name="aktør"
+    )
+    dato = models.DateField("dato", validators=[valider_registreringsdato])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "henvisning"
+        verbose_name_plural = "henvisninger"
+        ordering = ["dato", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forloeb", "aktoer", "dato"],
+                name="henvisning_unik",
+                violation_error_message="Den henvisning er allerede registreret på forløbet.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Henvisning til {self.aktoer} {self.dato:%d-%m-%Y}"
+
+
+class AITjek(Sporbar):
+    ekstern_id = models.CharField("ekstern id", max_length=50, unique=True)
+    virksomhed = models.ForeignKey(
+        Virksomhed, on_delete=models.PROTECT, related_name="ai_tjek", verbose_name="virksomhed"
+    )
+    dato = models.DateField("dato", validators=[valider_registreringsdato])
+    henvist_af_lokal_erhvervsservice = models.BooleanField(
+        "henvist af lokal erhvervsservice", default=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "AI-tjek"
+        verbose_name_plural = "AI-tjek"
+        ordering = ["-dato", "-id"]
+        indexes = [models.Index(fields=["dato"], name="aitjek_dato_idx")]
+
+    def __str__(self):
+        return f"AI-tjek {self.ekstern_id}"
+
+
+class Aktivitet(Sporbar):
+    class Type(models.TextChoices):
+        FAELLES_AKTIVITET = "faelles_aktivitet", "Fælles aktivitet med lokal erhvervsservice"
+        KLYNGEARRANGEMENT = "klyngearrangement", "Klyngearrangement"
+        EVENT = "event", "Event"
+        ANDET = "andet", "Andet"
+
+    ekstern_id = models.CharField("ekstern id", max_length=50, unique=True)
+    type = models.CharField("type", max_length=20, choices=Type.choices)
+    dato = models.DateField("dato", validators=[valider_registreringsdato])
+    titel = models.CharField("titel", max_length=200)
+    partnere = models.ManyToManyField(
+        Aktoer, verbose_name="partnere", blank=True, related_name="aktiviteter"
+    )
+    kommuner = models.ManyToManyField(
+        Kommune, verbose_name="kommuner", blank=True, related_name="aktiviteter"
+    )
+    fyrtaarn = models.CharField("fyrtårn", max_length=20, choices=Fyrtaarn.choices, blank=True)
+    history = HistoricalRecords(m2m_fields=[partnere, kommuner])
+
+    class Meta:
+        verbose_name = "aktivitet"
+        verbose_name_plural = "aktiviteter"
+        ordering = ["-dato", "-id"]
+        indexes = [models.Index(fields=["type", "dato"], name="aktivitet_type_dato_idx")]
+
+    def __str__(self):
+        return self.titel
+
+
+class Programdeltagelse(Sporbar):
+    class Program(models.TextChoices):
+        ATTRAKTIVE_ARBEJDSPLADSER = "attraktive_arbejdspladser", "Attraktive Arbejdspladser"
+        SMV_VAEKSTPILOT = "smv_vaekstpilot", "SMV Vækstpilot"
+
+    class Status(models.TextChoices):
+        ANSOEGT = "ansoegt", "Ansøgt"
+        BEVILGET = "bevilget", "Bevilget"
+        AFSLAG = "afslag", "Afslag"
+
+    virksomhed = models.ForeignKey(
+        Virksomhed,
+        on_delete=models.PROTECT,
+        related_name="programdeltagelser",
+        verbose_name="virksomhed",
+    )
+    program = models.CharField("program", max_length=30, choices=Program.choices)
+    status = models.CharField("status", max_length=10, choices=Status.choices)
+    dato = models.DateField("dato", validators=[valider_registreringsdato])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "programdeltagelse"
+        verbose_name_plural = "programdeltagelser"
+        ordering = ["-dato", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["virksomhed", "program", "dato"],
+                name="programdeltagelse_unik",
+                violation_error_message="Virksomheden er allerede registreret i programmet den dato.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["program", "status", "dato"], name="program_status_dato_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_program_display()}: {self.virksomhed}"
+
+
+class Samarbejdsaftale(Sporbar):
+    aktoer = models.ForeignKey(
+        Aktoer,
+        on_delete=models.PROTECT,
+        related_name="samarbejdsaftaler",
+        verbose_name="klynge",
+        limit_choices_to={"type": Aktoer.Type.KLYNGE},
+    )
+    dato = models.DateField("dato", validators=[valider_registreringsdato])
+    beskrivelse = models.TextField("beskrivelse", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "samarbejdsaftale"
+        verbose_name_plural = "samarbejdsaftaler"
+        ordering = ["-dato", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["aktoer", "dato"],
+                name="samarbejdsaftale_unik",
+                violation_error_message="Der er allerede en aftale med klyngen den dato.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Samarbejdsaftale med {self.aktoer}"
+
+    def clean(self):
+        if self.aktoer_id and self.aktoer.type != Aktoer.Type.KLYNGE:
+            raise ValidationError(
+                {"aktoer": "En samarbejdsaftale indgås med en erhvervsklynge (aktørtype klynge)."}
+            )

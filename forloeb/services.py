@@ -1,0 +1,165 @@
+"""Writes of registrations. Every write validates the whole record (``full_clean``), runs in one
+transaction and is recorded in the history with who made it and why.
+
+Forms, the workbook import and the demo command all come through here.
+"""
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+
+from .models import (
+    AITjek,
+    Aktivitet,
+    Aktoer,
+    Emne,
+    Forloeb,
+    Henvisning,
+    Kommune,
+    Programdeltagelse,
+    Samarbejdsaftale,
+    Virksomhed,
+)
+from .validators import normaliser_cvr
+
+
+def ny_ekstern_id(prefix: str) -> str:
+    """An id for a record registered in the app rather than imported from the CRM."""
+    return f"{prefix}-{uuid.uuid4().hex[:10].upper()}"
+
+
+def gem(instans, *, bruger=None, aarsag: str = "", m2m: dict | None = None):
+    """Validate and save ``instans`` (and set its many-to-many fields) with its history entry.
+
+    ``m2m`` maps field name to the new set of related objects or keys; the history records the
+    change under the same user and reason.
+    """
+    instans.full_clean()
+    instans._history_user = bruger
+    if aarsag:
+        instans._change_reason = aarsag
+    if bruger is not None and instans.pk is None and hasattr(instans, "oprettet_af_id"):
+        instans.oprettet_af = bruger
+    with transaction.atomic():
+        instans.save()
+        for felt, vaerdier in (m2m or {}).items():
+            getattr(instans, felt).set(list(vaerdier))
+    return instans
+
+
+def opdater(instans, *, bruger=None, aarsag: str = "", m2m: dict | None = None, **felter):
+    """Change the given fields of ``instans`` and save it through :func:`gem`."""
+    for navn, vaerdi in felter.items():
+        setattr(instans, navn, vaerdi)
+    return gem(instans, bruger=bruger, aarsag=aarsag, m2m=m2m)
+
+
+def slet(instans, *, bruger=None, aarsag: str = "") -> None:
+    """Delete ``instans``; the history keeps a deletion entry with who deleted it."""
+    instans._history_user = bruger
+    if aarsag:
+        instans._change_reason = aarsag
+    with transaction.atomic():
+        instans.delete()
+
+
+def virksomhed_create(
+    *, cvr: str, navn: str, kommune: Kommune | str, stiftelsesdato: date, bruger=None,
+    aarsag: str = "",
+) -> Virksomhed:
+    kommune_id = kommune.pk if isinstance(kommune, Kommune) else kommune
+    virksomhed = Virksomhed(
+        cvr=normaliser_cvr(cvr), navn=navn.strip(), kommune_id=kommune_id,
+        stiftelsesdato=stiftelsesdato,
+    )
+    return gem(virksomhed, bruger=bruger, aarsag=aarsag)
+
+
+@transaction.atomic
+def forloeb_create(
+    *,
+    virksomhed: Virksomhed,
+    type: str,
+    startdato: date,
+    slutdato: date | None = None,
+    raadgiver: str = "",
+    emner: Iterable[Emne | str] = (),
+    fyrtaarn: str = "",
+    ekstern_id: str = "",
+    henvisninger: Iterable[dict] = (),
+    bruger=None,
+    aarsag: str = "",
+) -> Forloeb:
+    """Create a forløb and its henvisninger (dicts with ``aktoer`` and ``dato``) together."""
+    forloeb = Forloeb(
+        ekstern_id=ekstern_id or ny_ekstern_id("F"),
+        virksomhed=virksomhed,
+        type=type,
+        startdato=startdato,
+        slutdato=slutdato,
+        raadgiver=raadgiver,
+        fyrtaarn=fyrtaarn,
+    )
+    gem(forloeb, bruger=bruger, aarsag=aarsag, m2m={"emner": emner})
+    for henvisning in henvisninger:
+        henvisning_create(forloeb=forloeb, bruger=bruger, aarsag=aarsag, **henvisning)
+    return forloeb
+
+
+def henvisning_create(
+    *, forloeb: Forloeb, aktoer: Aktoer, dato: date, bruger=None, aarsag: str = ""
+) -> Henvisning:
+    return gem(Henvisning(forloeb=forloeb, aktoer=aktoer, dato=dato), bruger=bruger, aarsag=aarsag)
+
+
+def ai_tjek_create(
+    *, virksomhed: Virksomhed, dato: date, henvist_af_lokal_erhvervsservice: bool = False,
+    ekstern_id: str = "", bruger=None, aarsag: str = "",
+) -> AITjek:
+    ai_tjek = AITjek(
+        ekstern_id=ekstern_id or ny_ekstern_id("AI"),
+        virksomhed=virksomhed,
+        dato=dato,
+        henvist_af_lokal_erhvervsservice=henvist_af_lokal_erhvervsservice,
+    )
+    return gem(ai_tjek, bruger=bruger, aarsag=aarsag)
+
+
+def aktivitet_create(
+    *, type: str, dato: date, titel: str, partnere: Iterable[Aktoer] = (),
+    kommuner: Iterable[Kommune | str] = (), fyrtaarn: str = "", ekstern_id: str = "",
+    bruger=None, aarsag: str = "",
+) -> Aktivitet:
+    aktivitet = Aktivitet(
+        ekstern_id=ekstern_id or ny_ekstern_id("A"), type=type, dato=dato, titel=titel,
+        fyrtaarn=fyrtaarn,
+    )
+    return gem(
+        aktivitet, bruger=bruger, aarsag=aarsag, m2m={"partnere": partnere, "kommuner": kommuner}
+    )
+
+
+def programdeltagelse_create(
+    *, virksomhed: Virksomhed, program: str, status: str, dato: date, bruger=None,
+    aarsag: str = "",
+) -> Programdeltagelse:
+    deltagelse = Programdeltagelse(virksomhed=virksomhed, program=program, status=status, dato=dato)
+    return gem(deltagelse, bruger=bruger, aarsag=aarsag)
+
+
+def samarbejdsaftale_create(
+    *, aktoer: Aktoer, dato: date, beskrivelse: str = "", bruger=None, aarsag: str = ""
+) -> Samarbejdsaftale:
+    aftale = Samarbejdsaftale(aktoer=aktoer, dato=dato, beskrivelse=beskrivelse)
+    return gem(aftale, bruger=bruger, aarsag=aarsag)
+
+
+def aktoer_create(
+    *, navn: str, type: str, kommuner: Iterable[Kommune | str] = (), bruger=None, aarsag: str = ""
+) -> Aktoer:
+    return gem(
+        Aktoer(navn=navn.strip(), type=type), bruger=bruger, aarsag=aarsag,
+        m2m={"kommuner": kommuner},
+    )

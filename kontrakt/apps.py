@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KontraktConfig(AppConfig):
+    name = "kontrakt"
+    verbose_name = "Fælles"

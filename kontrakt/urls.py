@@ -1,0 +1,20 @@
+"""Root URLs: the front page, login, the admin and each app under its own prefix."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Resultatkontrakt – administration"
+admin.site.site_title = "Resultatkontrakt"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", views.forside, name="forside"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("registrering/", include("forloeb.urls")),
+    path("status/", include("rapporter.urls")),
+    path("admin/", admin.site.urls),
+]

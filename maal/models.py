@@ -1,0 +1,292 @@
+"""The contract as data: erhvervshus, resultatkontrakt, mål, indikatorer, entered values
+(målinger), milestone statuses and the per-contract by/land classification.
+
+An indicator says *what* to count through its kind (``art``) and its ``parametre``;
+``rapporter`` turns that into figures. Another year's or another house's contract is set up in
+the admin without code.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from forloeb.models import Kommune, Region
+
+from .parametre import valider_parametre
+
+
+class Erhvervshus(models.Model):
+    navn = models.CharField("navn", max_length=100, unique=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="erhvervshuse",
+        help_text="Regionen huset dækker; by/land og lokale operatører opgøres i den.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "erhvervshus"
+        verbose_name_plural = "erhvervshuse"
+        ordering = ["navn"]
+
+    def __str__(self):
+        return self.navn
+
+
+class Resultatkontrakt(models.Model):
+    erhvervshus = models.ForeignKey(
+        Erhvervshus, on_delete=models.PROTECT, related_name="kontrakter"
+    )
+    aar = models.PositiveSmallIntegerField("år")
+    modpart = models.CharField("modpart", max_length=100, help_text="F.eks. KKR Sjælland.")
+    indledning = models.TextField("indledning", blank=True)
+    by_land_kilde = models.CharField(
+        "by/land-klassifikation",
+        max_length=300,
+        default="Standard: Danmarks Statistiks kommunegruppe 5 (Landkommuner) = land, "
+        "alle andre = by. KL's liste er endnu ikke indtastet.",
+        help_text="Hvor klassifikationen af by- og landkommuner kommer fra; vises på mål 8.",
+    )
+    by_land_er_standard = models.BooleanField(
+        "by/land er standardklassifikationen",
+        default=True,
+        help_text="Fjern fluebenet, når KL's egen liste er indtastet.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "resultatkontrakt"
+        verbose_name_plural = "resultatkontrakter"
+        ordering = ["-aar", "erhvervshus__navn"]
+        constraints = [
+            models.UniqueConstraint(fields=["erhvervshus", "aar"], name="kontrakt_unik_hus_aar")
+        ]
+        permissions = [
+            ("se_status", "Kan se status og rapporter"),
+            ("godkend_rapport", "Kan godkende og låse halvårsrapporter"),
+        ]
+
+    def __str__(self):
+        return f"{self.erhvervshus} {self.aar} ({self.modpart})"
+
+
+class Maal(models.Model):
+    class Niveau(models.TextChoices):
+        NATIONAL = "national", "Nationalt mål"
+        LOKAL = "lokal", "Lokalt mål"
+
+    kontrakt = models.ForeignKey(Resultatkontrakt, on_delete=models.CASCADE, related_name="maal")
+    nummer = models.PositiveSmallIntegerField("nummer")
+    titel = models.CharField("titel", max_length=200)
+    niveau = models.CharField("niveau", max_length=10, choices=Niveau.choices)
+    beskrivelse = models.TextField("baggrund", blank=True)
+    maal_tekst = models.TextField("mål (kontraktens tekst)")
+    metode_tekst = models.TextField("metode (kontraktens tekst)", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "mål"
+        verbose_name_plural = "mål"
+        ordering = ["kontrakt", "nummer"]
+        constraints = [
+            models.UniqueConstraint(fields=["kontrakt", "nummer"], name="maal_unik_nummer")
+        ]
+
+    def __str__(self):
+        return f"Mål {self.nummer}: {self.titel}"
+
+
+class Indikator(models.Model):
+    class Art(models.TextChoices):
+        ANTAL = "antal", "Antal"
+        ANDEL = "andel", "Andel"
+        FORDELING = "fordeling", "Fordeling"
+        DAEKNING = "daekning", "Dækning"
+        FORHOLD = "forhold", "Forhold"
+        MAALING = "maaling", "Måling"
+        MILEPAEL = "milepael", "Milepæl"
+
+    class Retning(models.TextChoices):
+        MINDST = "gte", "mindst (≥)"
+        OVER = "gt", "over (>)"
+        HOEJST = "lte", "højst (≤)"
+
+    class Enhed(models.TextChoices):
+        ANTAL = "antal", "antal"
+        PROCENT = "procent", "%"
+        POINT = "point", "point"
+        PROCENTPOINT = "procentpoint", "procentpoint"
+        FAKTOR = "faktor", "faktor"
+        STATUS = "status", "status"
+
+    maal = models.ForeignKey(Maal, on_delete=models.CASCADE, related_name="indikatorer")
+    noegle = models.CharField(
+        "nøgle", max_length=60, help_text="Stabil nøgle, f.eks. M7.korte; bruges i import og JSON."
+    )
+    titel = models.CharField("titel", max_length=300)
+    art = models.CharField("art", max_length=10, choices=Art.choices)
+    maalvaerdi = models.DecimalField(
+        "målværdi", max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="Tom: indikatoren vises uden måltal.",
+    )
+    retning = models.CharField("retning", max_length=3, choices=Retning.choices, default="gte")
+    enhed = models.CharField("enhed", max_length=15, choices=Enhed.choices, default="antal")
+    datakilde = models.CharField("datakilde", max_length=200, blank=True)
+    regel = models.TextField(
+        "tælleregel", blank=True, help_text="Hvordan tallet opgøres, i klart dansk."
+    )
+    parametre = models.JSONField(
+        "parametre",
+        default=dict,
+        blank=True,
+        help_text="Hvad der tælles; se README under 'Indikatorernes parametre'.",
+    )
+    raekkefoelge = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "indikator"
+        verbose_name_plural = "indikatorer"
+        ordering = ["maal__nummer", "raekkefoelge", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["maal", "noegle"], name="indikator_unik_noegle")
+        ]
+
+    def __str__(self):
+        return f"{self.noegle}: {self.titel}"
+
+    def clean(self):
+        errors = valider_parametre(self.art, self.parametre or {})
+        if errors:
+            raise ValidationError({"parametre": errors})
+        if self.maal_id:
+            dubletter = Indikator.objects.filter(
+                maal__kontrakt_id=self.maal.kontrakt_id, noegle=self.noegle
+            ).exclude(pk=self.pk)
+            if dubletter.exists():
+                raise ValidationError({"noegle": "Nøglen findes allerede i denne kontrakt."})
+
+
+class Maaling(models.Model):
+    """A value measured outside the house (ERST, DST, Erhvervshus Hovedstaden, the finance
+    system), entered with its source. The latest dated on or before a period's end counts."""
+
+    erhvervshus = models.ForeignKey(Erhvervshus, on_delete=models.PROTECT, related_name="maalinger")
+    noegle = models.CharField("nøgle", max_length=60)
+    aar = models.PositiveSmallIntegerField("år")
+    vaerdi = models.DecimalField("værdi", max_digits=16, decimal_places=2)
+    dato = models.DateField("dato")
+    kilde = models.CharField("kilde", max_length=300)
+    kommentar = models.TextField("kommentar", blank=True)
+    indtastet = models.DateTimeField("indtastet", auto_now_add=True)
+    indtastet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="indtastet af",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "måling"
+        verbose_name_plural = "målinger"
+        ordering = ["noegle", "-dato", "-id"]
+        indexes = [
+            models.Index(fields=["erhvervshus", "aar", "noegle", "dato"], name="maaling_opslag_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.noegle} {self.aar}: {self.vaerdi}"
+
+    def clean(self):
+        if not self.erhvervshus_id or not self.aar or not self.noegle:
+            return
+        kendte = maalbare_noegler(self.erhvervshus_id, self.aar)
+        if not kendte:
+            raise ValidationError(
+                {"aar": f"{self.erhvervshus} har ingen resultatkontrakt for {self.aar}."}
+            )
+        if self.noegle not in kendte:
+            raise ValidationError(
+                {"noegle": f"'{self.noegle}' er ikke en målt størrelse i kontrakten for "
+                 f"{self.aar} (kendte: {', '.join(sorted(kendte))})."}
+            )
+
+
+def maalbare_noegler(erhvervshus_id: int, aar: int) -> set[str]:
+    """The keys a måling may carry for a house and year: its maaling indicators and the two
+    figures behind each forhold indicator."""
+    indikatorer = Indikator.objects.filter(
+        maal__kontrakt__erhvervshus_id=erhvervshus_id,
+        maal__kontrakt__aar=aar,
+        art__in=[Indikator.Art.MAALING, Indikator.Art.FORHOLD],
+    ).values_list("art", "noegle", "parametre")
+    noegler = set()
+    for art, noegle, parametre in indikatorer:
+        if art == Indikator.Art.MAALING:
+            noegler.add(noegle)
+        else:
+            noegler.update(v for k, v in (parametre or {}).items() if k in ("taeller", "naevner"))
+    return noegler
+
+
+class MilepaelStatus(models.Model):
+    """A milestone's status with its dated narrative; the latest on or before a period's end
+    counts, and earlier ones stay as history."""
+
+    class Status(models.TextChoices):
+        IKKE_STARTET = "ikke_startet", "Ikke startet"
+        I_GANG = "i_gang", "I gang"
+        OPFYLDT = "opfyldt", "Opfyldt"
+
+    indikator = models.ForeignKey(
+        Indikator, on_delete=models.CASCADE, related_name="milepaelstatusser",
+        limit_choices_to={"art": Indikator.Art.MILEPAEL},
+    )
+    status = models.CharField("status", max_length=15, choices=Status.choices)
+    dato = models.DateField("dato")
+    fortaelling = models.TextField("beskrivelse", help_text="Hvad er sket, og hvad mangler?")
+    indtastet = models.DateTimeField("indtastet", auto_now_add=True)
+    indtastet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="indtastet af",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "milepælsstatus"
+        verbose_name_plural = "milepælsstatusser"
+        ordering = ["indikator", "-dato", "-id"]
+
+    def __str__(self):
+        return f"{self.indikator.noegle}: {self.get_status_display()} ({self.dato:%d-%m-%Y})"
+
+    def clean(self):
+        if self.indikator_id and self.indikator.art != Indikator.Art.MILEPAEL:
+            raise ValidationError({"indikator": "Status kan kun sættes på en milepæl."})
+
+
+class ByLand(models.Model):
+    """The contract's own by/land classification of the kommuner in the house's region."""
+
+    class Kategori(models.TextChoices):
+        BY = "by", "Bykommune"
+        LAND = "land", "Landkommune"
+
+    kontrakt = models.ForeignKey(
+        Resultatkontrakt, on_delete=models.CASCADE, related_name="by_land"
+    )
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+    kategori = models.CharField("kategori", max_length=4, choices=Kategori.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "by/land-klassifikation"
+        verbose_name_plural = "by/land-klassifikation"
+        ordering = ["kontrakt", "kommune__navn"]
+        constraints = [
+            models.UniqueConstraint(fields=["kontrakt", "kommune"], name="byland_unik")
+        ]
+
+    def __str__(self):
+        return f"{self.kommune}: {self.get_kategori_display()}"

@@ -1,0 +1,1 @@
+"""Locked snapshots of approved half-year reports live here once reports can be approved."""

@@ -1,0 +1,50 @@
+"""The shared cast: one user per role, plus the 2025 contract, so permission tests are one line."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from maal.roller import ADMINISTRATOR, KKR_LAESER, REGISTRANT
+
+# Django's live server under Playwright's sync API runs inside an event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _bruger(django_user_model, brugernavn, gruppe=None, **ekstra):
+    bruger = django_user_model.objects.create_user(
+        username=brugernavn, password="hemmeligt-kodeord", first_name=brugernavn.title(), **ekstra
+    )
+    if gruppe:
+        bruger.groups.add(Group.objects.get(name=gruppe))
+    return bruger
+
+
+@pytest.fixture
+def registrant(django_user_model):
+    return _bruger(django_user_model, "registrant", REGISTRANT)
+
+
+@pytest.fixture
+def kkr_laeser(django_user_model):
+    return _bruger(django_user_model, "laeser", KKR_LAESER)
+
+
+@pytest.fixture
+def administrator(django_user_model):
+    return _bruger(django_user_model, "administrator", ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def udenforstaaende(django_user_model):
+    return _bruger(django_user_model, "udenforstaaende")
+
+
+@pytest.fixture
+def kontrakt_2025(db):
+    """The 2025 contract of Erhvervshus Sjælland, as shipped."""
+    from maal.models import Resultatkontrakt
+
+    call_command("loaddata", "kontrakt_2025", verbosity=0)
+    return Resultatkontrakt.objects.get(aar=2025)
