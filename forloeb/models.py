@@ -344,7 +344,6 @@ class Samarbejdsaftale(Sporbar):
         on_delete=models.PROTECT,
         related_name="samarbejdsaftaler",
         verbose_name="klynge",
-        limit_choices_to={"type": Aktoer.Type.KLYNGE},
     )
     dato = models.DateField("dato", validators=[valider_registreringsdato])
     beskrivelse = models.TextField("beskrivelse", blank=True)

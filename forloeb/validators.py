@@ -12,6 +12,8 @@ def normaliser_cvr(value: str) -> str:
 
 def valider_cvr(value: str) -> None:
     """Raise a Danish ValidationError unless ``value`` is an 8-digit CVR passing modulus 11."""
+    if not normaliser_cvr(value):
+        raise ValidationError("Et CVR-nummer har 8 cifre.", code="cvr_laengde")
     try:
         stdnum_cvr.validate(normaliser_cvr(value))
     except InvalidLength:

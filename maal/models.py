@@ -240,8 +240,7 @@ class MilepaelStatus(models.Model):
         OPFYLDT = "opfyldt", "Opfyldt"
 
     indikator = models.ForeignKey(
-        Indikator, on_delete=models.CASCADE, related_name="milepaelstatusser",
-        limit_choices_to={"art": Indikator.Art.MILEPAEL},
+        Indikator, on_delete=models.CASCADE, related_name="milepaelstatusser"
     )
     status = models.CharField("status", max_length=15, choices=Status.choices)
     dato = models.DateField("dato")
