@@ -1,0 +1,602 @@
+"""From plain numbers to results: the rules of KONTRAKT-2025.md as pure functions.
+
+Nothing here touches the database or the clock. Selectors hand over counts, rows and entered
+values; ``idag`` (today) is always passed in. Every page, chart, export and the JSON report show
+the :class:`Resultat` objects made here, so a rule lives in exactly one place.
+
+Decisions where the contract is silent (each is tested in ``tests/rapporter/test_beregning.py``):
+
+- **Judged as shown.** Shares, deviations and the pro-rata expectation are rounded to one decimal
+  (half up) *before* they are held against the target, so the status always agrees with the
+  figures on the page: a share of 69.96 % is shown as 70.0 % and meets "≥ 70 %".
+- **Directions.** ``gte`` is met when actual ≥ target, ``gt`` when actual > target, ``lte`` when
+  actual ≤ target. During the year an ``antal``/``daekning`` with ``gte``/``gt`` is ``paa_sporet``
+  when it meets the pro-rata expectation, ``taet_paa`` when actual ≥ 90 % of it, else ``bagud``;
+  with ``lte`` it is ``taet_paa`` when actual ≤ 110 % of the expectation.
+- **Pro rata up to today.** The expectation counts the days from 1 January to the period's end or
+  to today, whichever comes first: H1 seen on 31 May expects 151/365 of the target, not 181/365,
+  because the days after today have not happened yet. Once the period's end has passed this is
+  exactly the contract's formula (181/365 for H1 2025, 182/366 for H1 2024).
+- **Zero target.** Met by anything that meets the direction (0 ≥ 0; "> 0" needs more than 0);
+  ``opfyldelse`` is ``None`` (no division by zero); ``taet_paa`` needs an expectation above 0.
+- **opfyldelse** = actual / target for every direction except ``fordeling``, where it is the
+  deviation itself in percentage points (KONTRAKT-2025.md). ``None`` for milepæle, without a
+  target, or without an actual figure.
+- **A finished year** is ``helaar`` seen after 31 December of the contract year. ``H1`` and a
+  status date (even 31 December) are always judged as "during the year".
+- **Dækning with no set.** When the known set is empty (no local operators in the region) there
+  is nothing to cover: ``afventer``, like an ``andel`` with an empty denominator.
+- **Iværksætter and 29 February.** A company founded on 29 February turns three on 1 March
+  (:func:`tre_aar_efter`), as a person's age is counted in Danish practice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+MAANEDER = [
+    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+    "oktober", "november", "december",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+
+
+@dataclass(frozen=True)
+class Periode:
+    """A reporting period: ``H1``, ``helaar`` or a status date, all starting 1 January.
+
+    ``navn`` is ``"H1"``, ``"helaar"`` or the ISO date of a status date.
+    """
+
+    navn: str
+    fra: date
+    til: date
+
+    @property
+    def aar(self) -> int:
+        return self.fra.year
+
+    @property
+    def titel(self) -> str:
+        if self.navn == "H1":
+            return f"1. halvår {self.aar}"
+        if self.navn == "helaar":
+            return f"Hele året {self.aar}"
+        return f"Status pr. {self.til.day}. {MAANEDER[self.til.month - 1]} {self.til.year}"
+
+    @property
+    def dage_i_aar(self) -> int:
+        return (date(self.aar, 12, 31) - date(self.aar, 1, 1)).days + 1
+
+    @property
+    def dage_til_slut(self) -> int:
+        """Days from 1 January to the period's end, both counted (181 for H1 2025)."""
+        return (self.til - date(self.aar, 1, 1)).days + 1
+
+    def dage_forloebet(self, idag: date) -> int:
+        """Days from 1 January to the period's end or today, whichever is first; 0 before."""
+        slut = min(self.til, idag)
+        return max((slut - date(self.aar, 1, 1)).days + 1, 0)
+
+    def helaar_afsluttet(self, idag: date) -> bool:
+        """True for ``helaar`` once the year is over: only then are targets met or missed."""
+        return self.navn == "helaar" and idag > date(self.aar, 12, 31)
+
+    def indeholder(self, dato: date | None) -> bool:
+        return dato is not None and self.fra <= dato <= self.til
+
+    @classmethod
+    def h1(cls, aar: int) -> Periode:
+        return cls("H1", date(aar, 1, 1), date(aar, 6, 30))
+
+    @classmethod
+    def helaar(cls, aar: int) -> Periode:
+        return cls("helaar", date(aar, 1, 1), date(aar, 12, 31))
+
+    @classmethod
+    def pr_dato(cls, dato: date) -> Periode:
+        return cls(dato.isoformat(), date(dato.year, 1, 1), dato)
+
+    @classmethod
+    def fra_tekst(cls, aar: int, tekst: str) -> Periode:
+        """``"H1"``, ``"helaar"`` (also ``"helår"``) or an ISO date inside ``aar``.
+
+        Raises ValueError with a Danish message for anything else.
+        """
+        renset = (tekst or "").strip()
+        if renset.lower() == "h1":
+            return cls.h1(aar)
+        if renset.lower() in ("helaar", "helår"):
+            return cls.helaar(aar)
+        try:
+            dato = date.fromisoformat(renset)
+        except ValueError:
+            raise ValueError(
+                f"Ukendt periode '{tekst}'. Brug H1, helaar eller en dato i {aar} "
+                f"på formen ÅÅÅÅ-MM-DD, f.eks. {aar}-05-31."
+            ) from None
+        if dato.year != aar:
+            raise ValueError(f"Datoen {dato.isoformat()} ligger ikke i kontraktåret {aar}.")
+        return cls.pr_dato(dato)
+
+
+# ---------------------------------------------------------------------------------------------
+# Status
+
+
+class Status(StrEnum):
+    OPFYLDT = "opfyldt"
+    IKKE_OPFYLDT = "ikke_opfyldt"
+    PAA_SPORET = "paa_sporet"
+    TAET_PAA = "taet_paa"
+    BAGUD = "bagud"
+    AFVENTER = "afventer"
+    UDEN_MAALTAL = "uden_maaltal"
+    IKKE_STARTET = "ikke_startet"
+    I_GANG = "i_gang"
+
+    @property
+    def tekst(self) -> str:
+        return STATUS_TEKST[self.value]
+
+    @property
+    def ikon(self) -> str:
+        return STATUS_IKON[self.value]
+
+
+STATUS_TEKST: dict[str, str] = {
+    "opfyldt": "Opfyldt",
+    "ikke_opfyldt": "Ikke opfyldt",
+    "paa_sporet": "På sporet",
+    "taet_paa": "Tæt på",
+    "bagud": "Bagud",
+    "afventer": "Afventer",
+    "uden_maaltal": "Uden måltal",
+    "ikke_startet": "Ikke startet",
+    "i_gang": "I gang",
+}
+STATUS_IKON: dict[str, str] = {
+    "opfyldt": "✔",
+    "ikke_opfyldt": "✖",
+    "paa_sporet": "▲",
+    "taet_paa": "►",
+    "bagud": "▼",
+    "afventer": "…",
+    "uden_maaltal": "–",
+    "ikke_startet": "○",
+    "i_gang": "◐",
+}
+# A tone per status for colouring (god = good, advarsel = warning, daarlig = bad).
+STATUS_TONE: dict[str, str] = {
+    "opfyldt": "god",
+    "paa_sporet": "god",
+    "taet_paa": "advarsel",
+    "i_gang": "advarsel",
+    "bagud": "daarlig",
+    "ikke_opfyldt": "daarlig",
+    "ikke_startet": "daarlig",
+    "afventer": "neutral",
+    "uden_maaltal": "neutral",
+}
+
+PRO_RATA_ARTER = ("antal", "daekning")
+TAET_PAA_GRAENSE = Decimal("0.9")
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs: plain values handed over by the selectors
+
+
+@dataclass(frozen=True)
+class IndikatorDef:
+    """What the calculation needs to know about an indicator (a row of ``Indikator``)."""
+
+    noegle: str
+    maal_nr: int
+    titel: str
+    art: str
+    enhed: str
+    retning: str = "gte"
+    maalvaerdi: float | None = None
+    parametre: dict = field(default_factory=dict, hash=False, compare=False)
+    raekkefoelge: int = 0
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class MaaltVaerdi:
+    """An entered value (a ``Maaling`` row)."""
+
+    noegle: str
+    vaerdi: float
+    dato: date
+    kilde: str = ""
+    kommentar: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class MilepaelTal:
+    """A milestone status (a ``MilepaelStatus`` row)."""
+
+    status: str
+    dato: date
+    fortaelling: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class KommuneTal:
+    """One kommune in the by/land distribution: guided companies and population."""
+
+    kode: str
+    navn: str
+    kategori: str
+    virksomheder: int
+    befolkning: int
+
+
+@dataclass(frozen=True)
+class BefolkningsTal:
+    kommune: str
+    dato: date
+    indbyggere: int
+
+
+# ---------------------------------------------------------------------------------------------
+# The result
+
+
+@dataclass(frozen=True)
+class Resultat:
+    """One indicator's figure for one period: what every renderer shows."""
+
+    noegle: str
+    maal_nr: int
+    titel: str
+    art: str
+    enhed: str
+    retning: str
+    maalvaerdi: float | None
+    faktisk: float | None
+    forventet: float | None
+    opfyldelse: float | None
+    status: str
+    taeller: int | None = None
+    naevner: int | None = None
+    detaljer: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    indikator_id: int | None = None
+
+    @property
+    def status_tekst(self) -> str:
+        return STATUS_TEKST[self.status]
+
+    @property
+    def status_ikon(self) -> str:
+        return STATUS_IKON[self.status]
+
+    def som_json(self) -> dict:
+        """The indicator's entry of the JSON report (KONTRAKT-2025.md)."""
+        post = {
+            "noegle": self.noegle,
+            "maal_nr": self.maal_nr,
+            "art": self.art,
+            "enhed": self.enhed,
+            "maalvaerdi": json_tal(self.maalvaerdi),
+            "faktisk": json_tal(self.faktisk),
+            "forventet": json_tal(self.forventet),
+            "opfyldelse": json_tal(self.opfyldelse),
+            "status": str(self.status),
+        }
+        if self.art == "fordeling":
+            post["andel_land"] = json_tal(self.detaljer.get("andel_land"))
+            post["befolkningsandel_land"] = json_tal(self.detaljer.get("befolkningsandel_land"))
+        return post
+
+
+def json_tal(tal: float | int | Decimal | None) -> float | int | None:
+    """Whole numbers as ``int`` (880, not 880.0), others as ``float``, ``None`` as is."""
+    if tal is None:
+        return None
+    tal = float(tal)
+    return int(tal) if tal.is_integer() else tal
+
+
+# ---------------------------------------------------------------------------------------------
+# Small pure rules
+
+
+def rund(tal: float | Decimal | None, decimaler: int = 1) -> float | None:
+    """Round half up (70.05 → 70.1), unlike ``round``'s half-to-even on binary floats."""
+    if tal is None:
+        return None
+    kvant = Decimal(1).scaleb(-decimaler)
+    return float(Decimal(str(tal)).quantize(kvant, rounding=ROUND_HALF_UP))
+
+
+def tre_aar_efter(stiftelsesdato: date) -> date:
+    """The company's third birthday; a 29 February founding turns three on 1 March."""
+    try:
+        return stiftelsesdato.replace(year=stiftelsesdato.year + 3)
+    except ValueError:  # 29 February; three years on is never a leap year
+        return date(stiftelsesdato.year + 3, 3, 1)
+
+
+def er_ivaerksaetter(startdato: date, stiftelsesdato: date) -> bool:
+    """Younger than 3 years when the forløb started: ``startdato < stiftelsesdato + 3 years``."""
+    return startdato < tre_aar_efter(stiftelsesdato)
+
+
+def datonoegle(dato: date, plus_aar: int = 0) -> int:
+    """``YYYYMMDD`` as a number. ``datonoegle(start) < datonoegle(stiftet, 3)`` is exactly
+    :func:`er_ivaerksaetter` (29 February included), which is how the database evaluates it."""
+    return (dato.year + plus_aar) * 10000 + dato.month * 100 + dato.day
+
+
+def andel(taeller: int, naevner: int) -> float | None:
+    """``taeller / naevner`` as a percentage with one decimal; ``None`` for an empty naevner."""
+    if not naevner:
+        return None
+    return rund(Decimal(taeller) * 100 / Decimal(naevner), 1)
+
+
+def afvigelse(andel_pct: float | None, reference_pct: float | None) -> float | None:
+    """The distance between two percentages in percentage points, without sign."""
+    if andel_pct is None or reference_pct is None:
+        return None
+    return rund(abs(Decimal(str(andel_pct)) - Decimal(str(reference_pct))), 1)
+
+
+def forhold(taeller: float | None, naevner: float | None) -> float | None:
+    """``taeller / naevner`` with two decimals; ``None`` when either is missing or naevner is 0."""
+    if taeller is None or naevner is None or not naevner:
+        return None
+    return rund(Decimal(str(taeller)) / Decimal(str(naevner)), 2)
+
+
+def forventet_pro_rata(maalvaerdi: float | None, periode: Periode, idag: date) -> float | None:
+    """``target × days(1 Jan .. min(period end, today)) / days in the year``, one decimal."""
+    if maalvaerdi is None:
+        return None
+    dage = Decimal(periode.dage_forloebet(idag))
+    return rund(Decimal(str(maalvaerdi)) * dage / Decimal(periode.dage_i_aar), 1)
+
+
+def opfylder(retning: str, faktisk: float, maalvaerdi: float) -> bool:
+    if retning == "gt":
+        return faktisk > maalvaerdi
+    if retning == "lte":
+        return faktisk <= maalvaerdi
+    return faktisk >= maalvaerdi
+
+
+def opfyldelse(art: str, faktisk: float | None, maalvaerdi: float | None) -> float | None:
+    """Degree met: actual / target (three decimals); for ``fordeling`` the deviation itself."""
+    if art == "milepael" or faktisk is None:
+        return None
+    if art == "fordeling":
+        return faktisk
+    if not maalvaerdi:
+        return None
+    return rund(Decimal(str(faktisk)) / Decimal(str(maalvaerdi)), 3)
+
+
+def status_for(
+    *, art: str, retning: str, faktisk: float | None, maalvaerdi: float | None,
+    forventet: float | None, periode: Periode, idag: date,
+) -> Status:
+    """The status of a counted or measured indicator (not a milepæl) by the contract's rules."""
+    if maalvaerdi is None:
+        return Status.UDEN_MAALTAL
+    if faktisk is None:
+        return Status.AFVENTER
+    if periode.helaar_afsluttet(idag):
+        return Status.OPFYLDT if opfylder(retning, faktisk, maalvaerdi) else Status.IKKE_OPFYLDT
+    if art in PRO_RATA_ARTER and forventet is not None:
+        if opfylder(retning, faktisk, forventet):
+            return Status.PAA_SPORET
+        faktisk_d, forventet_d = Decimal(str(faktisk)), Decimal(str(forventet))
+        if retning == "lte":
+            taet = faktisk_d <= forventet_d / TAET_PAA_GRAENSE
+        else:
+            taet = forventet_d > 0 and faktisk_d >= forventet_d * TAET_PAA_GRAENSE
+        return Status.TAET_PAA if taet else Status.BAGUD
+    return Status.PAA_SPORET if opfylder(retning, faktisk, maalvaerdi) else Status.BAGUD
+
+
+def seneste_maaling(
+    maalinger: Iterable[MaaltVaerdi], noegle: str, til: date
+) -> MaaltVaerdi | None:
+    """The value that counts for a period ending ``til``: the latest dated on or before it,
+    ties broken by the later entry (higher id). The caller passes only the contract year's."""
+    kandidater = [m for m in maalinger if m.noegle == noegle and m.dato <= til]
+    return max(kandidater, key=lambda m: (m.dato, m.id), default=None)
+
+
+def seneste_milepael(statusser: Iterable[MilepaelTal], til: date) -> MilepaelTal | None:
+    """The milestone status that counts: the latest dated on or before ``til`` (ties by id)."""
+    kandidater = [s for s in statusser if s.dato <= til]
+    return max(kandidater, key=lambda s: (s.dato, s.id), default=None)
+
+
+def seneste_befolkning(tal: Iterable[BefolkningsTal], til: date) -> dict[str, BefolkningsTal]:
+    """Per kommune the latest population dated on or before ``til``; a kommune with only later
+    figures uses its latest figure."""
+    valgt: dict[str, BefolkningsTal] = {}
+    for raekke in tal:
+        nu = valgt.get(raekke.kommune)
+        if nu is None or _befolkning_foretraekkes(raekke, nu, til):
+            valgt[raekke.kommune] = raekke
+    return valgt
+
+
+def _befolkning_foretraekkes(ny: BefolkningsTal, nu: BefolkningsTal, til: date) -> bool:
+    if (ny.dato <= til) != (nu.dato <= til):
+        return ny.dato <= til
+    return ny.dato > nu.dato
+
+
+# ---------------------------------------------------------------------------------------------
+# One function per kind: plain numbers in, Resultat out
+
+
+def _resultat(
+    d: IndikatorDef, *, maalvaerdi, faktisk, forventet, status, taeller=None, naevner=None,
+    detaljer=None,
+) -> Resultat:
+    return Resultat(
+        noegle=d.noegle, maal_nr=d.maal_nr, titel=d.titel, art=d.art, enhed=d.enhed,
+        retning=d.retning, maalvaerdi=maalvaerdi, faktisk=faktisk, forventet=forventet,
+        opfyldelse=opfyldelse(d.art, faktisk, maalvaerdi), status=str(status),
+        taeller=taeller, naevner=naevner, detaljer=detaljer or {}, indikator_id=d.id,
+    )
+
+
+def _med_forventet(
+    d: IndikatorDef, maalvaerdi: float | None, faktisk: float | None, periode: Periode,
+    idag: date,
+) -> tuple[float | None, Status]:
+    forventet = None
+    if d.art in PRO_RATA_ARTER and not periode.helaar_afsluttet(idag):
+        forventet = forventet_pro_rata(maalvaerdi, periode, idag)
+    status = status_for(
+        art=d.art, retning=d.retning, faktisk=faktisk, maalvaerdi=maalvaerdi,
+        forventet=forventet, periode=periode, idag=idag,
+    )
+    return forventet, status
+
+
+def resultat_antal(d: IndikatorDef, antal: int, periode: Periode, idag: date) -> Resultat:
+    """A count of records (or distinct companies, clusters …) in the period."""
+    faktisk = float(antal)
+    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag)
+    return _resultat(
+        d, maalvaerdi=d.maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
+        taeller=antal,
+    )
+
+
+def resultat_andel(
+    d: IndikatorDef, taeller: int, naevner: int, periode: Periode, idag: date
+) -> Resultat:
+    """A share in percent; an empty denominator gives ``afventer``."""
+    faktisk = andel(taeller, naevner)
+    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag)
+    return _resultat(
+        d, maalvaerdi=d.maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
+        taeller=taeller, naevner=naevner,
+    )
+
+
+def resultat_fordeling(
+    d: IndikatorDef, kommuner: Sequence[KommuneTal], periode: Periode, idag: date
+) -> Resultat:
+    """The share of guided companies in the category (``land``) against its population share.
+
+    ``faktisk`` is the deviation in percentage points; without guided companies it is ``None``
+    (``afventer``).
+    """
+    kategori = d.parametre.get("kategori", "land")
+    virksomheder = sum(k.virksomheder for k in kommuner)
+    i_kategori = sum(k.virksomheder for k in kommuner if k.kategori == kategori)
+    befolkning = sum(k.befolkning for k in kommuner)
+    befolkning_kategori = sum(k.befolkning for k in kommuner if k.kategori == kategori)
+    andel_kategori = andel(i_kategori, virksomheder)
+    befolkningsandel = andel(befolkning_kategori, befolkning)
+    faktisk = afvigelse(andel_kategori, befolkningsandel)
+    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag)
+    per_kommune = [
+        {
+            "kode": k.kode, "navn": k.navn, "kategori": k.kategori,
+            "virksomheder": k.virksomheder, "befolkning": k.befolkning,
+            "andel_virksomheder": andel(k.virksomheder, virksomheder),
+            "andel_befolkning": andel(k.befolkning, befolkning),
+        }
+        for k in sorted(kommuner, key=lambda k: k.navn)
+    ]
+    detaljer = {
+        "kategori": kategori,
+        f"andel_{kategori}": andel_kategori,
+        f"befolkningsandel_{kategori}": befolkningsandel,
+        "per_kommune": per_kommune,
+    }
+    return _resultat(
+        d, maalvaerdi=d.maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
+        taeller=i_kategori, naevner=virksomheder, detaljer=detaljer,
+    )
+
+
+def resultat_daekning(
+    d: IndikatorDef, daekkede: Sequence[str], alle: Sequence[str], periode: Periode,
+    idag: date,
+) -> Resultat:
+    """How many of a known set are covered. With ``maal_alle`` the target is the set's size."""
+    maalvaerdi = float(len(alle)) if d.parametre.get("maal_alle") else d.maalvaerdi
+    daekket = set(daekkede)
+    faktisk = float(len(daekket)) if alle else None
+    forventet, status = _med_forventet(d, maalvaerdi, faktisk, periode, idag)
+    detaljer = {
+        "daekkede": sorted(daekket),
+        "manglende": sorted(set(alle) - daekket),
+    }
+    return _resultat(
+        d, maalvaerdi=maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
+        taeller=len(daekket), naevner=len(alle), detaljer=detaljer,
+    )
+
+
+def _maalt(m: MaaltVaerdi | None) -> dict | None:
+    if m is None:
+        return None
+    return {"noegle": m.noegle, "vaerdi": m.vaerdi, "dato": m.dato, "kilde": m.kilde,
+            "kommentar": m.kommentar}
+
+
+def resultat_maaling(
+    d: IndikatorDef, maaling: MaaltVaerdi | None, periode: Periode, idag: date
+) -> Resultat:
+    """An entered value held against its target; none entered yet gives ``afventer``."""
+    faktisk = None if maaling is None else float(maaling.vaerdi)
+    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag)
+    detaljer = _maalt(maaling) or {}
+    return _resultat(
+        d, maalvaerdi=d.maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
+        detaljer=detaljer,
+    )
+
+
+def resultat_forhold(
+    d: IndikatorDef, taeller: MaaltVaerdi | None, naevner: MaaltVaerdi | None,
+    periode: Periode, idag: date,
+) -> Resultat:
+    """The ratio of two entered figures (gearing); ``afventer`` while either is missing or the
+    denominator is 0."""
+    faktisk = forhold(
+        None if taeller is None else taeller.vaerdi, None if naevner is None else naevner.vaerdi
+    )
+    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag)
+    detaljer = {"taeller": _maalt(taeller), "naevner": _maalt(naevner)}
+    return _resultat(
+        d, maalvaerdi=d.maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
+        detaljer=detaljer,
+    )
+
+
+def resultat_milepael(d: IndikatorDef, seneste: MilepaelTal | None) -> Resultat:
+    """A milestone: the status an administrator set, ``ikke_startet`` before any."""
+    if seneste is None:
+        status, detaljer = Status.IKKE_STARTET, {}
+    else:
+        status = Status(seneste.status)
+        detaljer = {"dato": seneste.dato, "fortaelling": seneste.fortaelling}
+    return _resultat(
+        d, maalvaerdi=None, faktisk=None, forventet=None, status=status, detaljer=detaljer
+    )
