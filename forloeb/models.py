@@ -120,7 +120,9 @@ class Virksomhed(Sporbar):
         from django.utils import timezone
 
         if self.stiftelsesdato and self.stiftelsesdato > timezone.localdate():
-            raise ValidationError({"stiftelsesdato": "Stiftelsesdatoen kan ikke ligge i fremtiden."})
+            raise ValidationError(
+                {"stiftelsesdato": "Stiftelsesdatoen kan ikke ligge i fremtiden."}
+            )
         if self.stiftelsesdato and self.stiftelsesdato.year < 1800:
             raise ValidationError({"stiftelsesdato": "Stiftelsesdatoen ligger før år 1800."})
 
@@ -327,7 +329,9 @@ class Programdeltagelse(Sporbar):
             models.UniqueConstraint(
                 fields=["virksomhed", "program", "dato"],
                 name="programdeltagelse_unik",
-                violation_error_message="Virksomheden er allerede registreret i programmet den dato.",
+                violation_error_message=(
+                    "Virksomheden er allerede registreret i programmet den dato."
+                ),
             )
         ]
         indexes = [

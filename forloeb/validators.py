@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from stdnum.dk import cvr as stdnum_cvr
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError as StdnumError
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
 
 
 def normaliser_cvr(value: str) -> str:
@@ -42,7 +43,8 @@ def valider_registreringsdato(value) -> None:
     sidste_aar = timezone.localdate().year + 1
     if value is not None and not (FOERSTE_AAR <= value.year <= sidste_aar):
         raise ValidationError(
-            "Datoen %(dato)s ligger uden for kontraktårene (%(fra)s–%(til)s). Er årstallet rigtigt?",
+            "Datoen %(dato)s ligger uden for kontraktårene (%(fra)s–%(til)s). "
+            "Er årstallet rigtigt?",
             code="dato_uden_for",
             params={"dato": value.strftime("%d-%m-%Y"), "fra": FOERSTE_AAR, "til": sidste_aar},
         )

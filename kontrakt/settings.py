@@ -13,7 +13,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def envbool(name: str, default: bool) -> bool:
-    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+    vaerdi = os.environ.get(name, "1" if default else "0")
+    return vaerdi.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def envint(name: str, default: int) -> int:

@@ -105,7 +105,8 @@ class Demo:
         egne, vaegte = list(seneste), list(seneste.values())
         hovedstaden = list(Kommune.objects.filter(region_id="1084").values_list("kode", flat=True))
         andre = list(
-            Kommune.objects.exclude(region_id__in=["1084", region.pk]).values_list("kode", flat=True)
+            Kommune.objects.exclude(region_id__in=["1084", region.pk])
+            .values_list("kode", flat=True)
         )
         brugte = set()
         for nr in range(antal):
@@ -196,11 +197,12 @@ class Demo:
         for runde in range(2):
             for operatoer in lokale[: len(lokale) - 2 * runde]:
                 nr += 1
+                sted = operatoer.navn.removeprefix("Lokal erhvervsservice ")
                 services.aktivitet_create(
                     ekstern_id=f"{PREFIX}-{self.aar}-A{nr:04d}",
                     type="faelles_aktivitet",
                     dato=self.dato(),
-                    titel=f"Virksomhedsdag i {operatoer.navn.removeprefix('Lokal erhvervsservice ')}",
+                    titel=f"Virksomhedsdag i {sted}",
                     partnere=[operatoer],
                     kommuner=list(operatoer.kommuner.all()),
                     aarsag=AARSAG,
