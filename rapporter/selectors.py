@@ -4,50 +4,571 @@ Each selector asks the database to count (``Count`` with ``filter=Q(...)``, ``va
 and hands plain numbers to ``rapporter.beregning``; none loops over records in Python. The
 drill-down (:func:`indikator_poster`) uses the very same filters, unaggregated, so a figure on a
 page opens to exactly the records it counts.
+
+How an indicator's ``parametre`` (``maal/parametre.py``) read here:
+
+- ``grundlag`` picks the records and the date that puts them in a period: ``forloeb`` (forløb
+  gennemført i P: ``slutdato`` in P), ``virksomheder`` (distinct companies with such a forløb),
+  ``ai_tjek``, ``aktiviteter`` (their ``dato``), ``programdeltagelser`` (distinct companies, by
+  ``dato``) and ``samarbejdsaftaler`` (distinct aktører, by ``dato``).
+- ``forloebstyper``, ``aktivitetstype``, ``program``, ``programstatus``: equality filters.
+- ``region``: the company's kommune lies in that region.
+- ``ivaerksaetter``: the company was under 3 years old at the record's start (a forløb's
+  ``startdato``, otherwise its ``dato``), see :func:`rapporter.beregning.er_ivaerksaetter`.
+- ``aktoertype``: for ``samarbejdsaftaler`` the aktør's type; for ``aktiviteter`` at least one
+  partner of that type.
+
+A filter that has no meaning for the ``grundlag`` (say ``program`` on forløb) raises ValueError
+rather than being silently ignored.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.lookups import LessThan
 
-from maal.models import Indikator, Resultatkontrakt
+from forloeb.models import (
+    AITjek,
+    Aktivitet,
+    Aktoer,
+    Befolkning,
+    Forloeb,
+    Henvisning,
+    Kommune,
+    Programdeltagelse,
+    Samarbejdsaftale,
+    Virksomhed,
+)
+from maal.models import ByLand, Indikator, Maaling, MilepaelStatus, Resultatkontrakt
 
-from .beregning import IndikatorDef, KommuneTal, Periode
+from . import beregning
+from .beregning import (
+    BefolkningsTal,
+    IndikatorDef,
+    KommuneTal,
+    MaaltVaerdi,
+    MilepaelTal,
+    Periode,
+)
+
+# ---------------------------------------------------------------------------------------------
+# The vocabulary: which records and which date each ``grundlag`` counts
+
+
+class Grundlag:
+    """How a ``grundlag`` maps to the database: the model, the date that places a record in a
+    period, and, for counts of distinct things, the field counted and the model it points to."""
+
+    def __init__(self, model, datofelt, *, distinkt=None, distinkt_model=None, startfelt=None):
+        self.model = model
+        self.datofelt = datofelt
+        self.distinkt = distinkt
+        self.distinkt_model = distinkt_model
+        self.startfelt = startfelt or datofelt
+
+
+GRUNDLAG: dict[str, Grundlag] = {
+    "forloeb": Grundlag(Forloeb, "slutdato", startfelt="startdato"),
+    "virksomheder": Grundlag(
+        Forloeb, "slutdato", startfelt="startdato", distinkt="virksomhed",
+        distinkt_model=Virksomhed,
+    ),
+    "ai_tjek": Grundlag(AITjek, "dato"),
+    "aktiviteter": Grundlag(Aktivitet, "dato"),
+    "programdeltagelser": Grundlag(
+        Programdeltagelse, "dato", distinkt="virksomhed", distinkt_model=Virksomhed
+    ),
+    "samarbejdsaftaler": Grundlag(
+        Samarbejdsaftale, "dato", distinkt="aktoer", distinkt_model=Aktoer
+    ),
+}
+MED_VIRKSOMHED = {"forloeb", "virksomheder", "ai_tjek", "programdeltagelser"}
+FILTRE_PR_GRUNDLAG = {
+    "forloebstyper": {"forloeb", "virksomheder"},
+    "ivaerksaetter": MED_VIRKSOMHED,
+    "region": MED_VIRKSOMHED,
+    "aktivitetstype": {"aktiviteter"},
+    "program": {"programdeltagelser"},
+    "programstatus": {"programdeltagelser"},
+    "aktoertype": {"aktiviteter", "samarbejdsaftaler"},
+}
+EKSTERNE_AKTOERTYPER = [Aktoer.Type.STATSLIG, Aktoer.Type.PRIVAT]
+
+
+class Datonoegle(Func):
+    """A date as the number ``YYYYMMDD``, so that "+3 years" is "+30000" (29 February becomes
+    "29 February" of a non-leap year, i.e. after 28 February and before 1 March)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # Standard SQL for other backends; SQLite and PostgreSQL have their own below.
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return (
+            f"CAST(EXTRACT(YEAR FROM {sql}) * 10000 + EXTRACT(MONTH FROM {sql}) * 100"
+            f" + EXTRACT(DAY FROM {sql}) AS INTEGER)",
+            (*params, *params, *params),
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Dates are stored as 'YYYY-MM-DD' text; this stays in C, where ExtractYear would call
+        # one of Django's Python functions per row.
+        return super().as_sql(
+            compiler, connection, template="CAST(REPLACE(%(expressions)s, '-', '') AS INTEGER)",
+            **extra_context,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection,
+            template="CAST(TO_CHAR(%(expressions)s, 'YYYYMMDD') AS INTEGER)", **extra_context,
+        )
+
+
+def _ivaerksaetter_q(startfelt: str, virksomhed: str = "virksomhed") -> Q:
+    """``startdato < stiftelsesdato + 3 years`` in SQL (see :func:`beregning.datonoegle`)."""
+    return Q(
+        LessThan(
+            Datonoegle(startfelt), Datonoegle(f"{virksomhed}__stiftelsesdato") + 30000
+        )
+    )
+
+
+def _i_perioden(felt: str, periode: Periode) -> Q:
+    return Q(**{f"{felt}__gte": periode.fra, f"{felt}__lte": periode.til})
+
+
+def _filter_q(grundlag: str, parametre: dict) -> Q:
+    """The indicator's filters as a Q on the grundlag's model (the period not included)."""
+    g = GRUNDLAG[grundlag]
+    q = Q()
+    for navn, vaerdi in parametre.items():
+        if navn == "grundlag" or navn not in FILTRE_PR_GRUNDLAG:
+            continue
+        if grundlag not in FILTRE_PR_GRUNDLAG[navn]:
+            raise ValueError(
+                f"Parameteren '{navn}' kan ikke bruges med grundlaget '{grundlag}'."
+            )
+        if navn == "forloebstyper":
+            q &= Q(type__in=list(vaerdi))
+        elif navn == "ivaerksaetter" and vaerdi:
+            q &= _ivaerksaetter_q(g.startfelt)
+        elif navn == "region":
+            q &= Q(virksomhed__kommune__region_id=vaerdi)
+        elif navn == "aktivitetstype":
+            q &= Q(type=vaerdi)
+        elif navn == "program":
+            q &= Q(program=vaerdi)
+        elif navn == "programstatus":
+            q &= Q(status=vaerdi)
+        elif navn == "aktoertype" and grundlag == "samarbejdsaftaler":
+            q &= Q(aktoer__type=vaerdi)
+        elif navn == "aktoertype":
+            q &= Q(Exists(Aktoer.objects.filter(aktiviteter=OuterRef("pk"), type=vaerdi)))
+    return q
+
+
+def _henvist_q(aktoertyper) -> Q:
+    """The forløb has at least one henvisning to an aktør of one of ``aktoertyper``."""
+    return Q(
+        Exists(
+            Henvisning.objects.filter(forloeb=OuterRef("pk"), aktoer__type__in=list(aktoertyper))
+        )
+    )
+
+
+def _andel_q(parametre: dict) -> tuple[Q, Q]:
+    """(naevner, taeller) filters on forløb for an ``andel`` indicator."""
+    naevner = _filter_q("forloeb", {"forloebstyper": parametre["forloebstyper"]}) if \
+        parametre.get("forloebstyper") else Q()
+    return naevner, naevner & _henvist_q(parametre["henvist_til_aktoertyper"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The contract
 
 
 def indikator_defs(kontrakt: Resultatkontrakt) -> list[IndikatorDef]:
     """The contract's indicators in goal and ``raekkefoelge`` order (one query)."""
-    raise NotImplementedError
+    raekker = (
+        Indikator.objects.filter(maal__kontrakt=kontrakt)
+        .order_by("maal__nummer", "raekkefoelge", "id")
+        .values(
+            "id", "noegle", "titel", "art", "enhed", "retning", "maalvaerdi", "parametre",
+            "raekkefoelge", "maal__nummer",
+        )
+    )
+    return [
+        IndikatorDef(
+            noegle=r["noegle"], maal_nr=r["maal__nummer"], titel=r["titel"], art=r["art"],
+            enhed=r["enhed"], retning=r["retning"],
+            maalvaerdi=None if r["maalvaerdi"] is None else float(r["maalvaerdi"]),
+            parametre=r["parametre"] or {}, raekkefoelge=r["raekkefoelge"], id=r["id"],
+        )
+        for r in raekker
+    ]
 
 
-def indikator_poster(indikator: Indikator, periode: Periode, del_: str = "taeller") -> QuerySet:
-    """Exactly the records behind an indicator's ``taeller`` (or ``naevner``) in ``periode``."""
-    raise NotImplementedError
+def _region_id(kontrakt: Resultatkontrakt) -> str:
+    return kontrakt.erhvervshus.region_id
 
 
-def kumulativ_udvikling(
-    indikator: Indikator, periode: Periode, *, interval: str = "maaned"
-) -> list[dict]:
-    """Cumulative count of an ``antal`` indicator through the period, per month or day:
-    ``[{"dato": date, "antal": int, "kumuleret": int}, ...]``."""
-    raise NotImplementedError
+def _def(indikator: Indikator) -> IndikatorDef:
+    return IndikatorDef(
+        noegle=indikator.noegle, maal_nr=indikator.maal.nummer, titel=indikator.titel,
+        art=indikator.art, enhed=indikator.enhed, retning=indikator.retning,
+        maalvaerdi=None if indikator.maalvaerdi is None else float(indikator.maalvaerdi),
+        parametre=indikator.parametre or {}, raekkefoelge=indikator.raekkefoelge,
+        id=indikator.pk,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Aggregates: one query per grundlag and period
+
+
+def antal_og_andele(defs: list[IndikatorDef], periode: Periode) -> dict[str, tuple[int, int]]:
+    """Counts for every ``antal`` and ``andel`` indicator among ``defs``.
+
+    Returns ``{noegle: (taeller, naevner)}`` (``naevner`` 0 for ``antal``). All indicators on
+    the same model are counted in one aggregate query over the records dated in P: forløb,
+    distinct companies and the referral shares together, so there is at most one query per
+    model whatever the number of records.
+    """
+    pr_model: dict[type[Model], dict[str, Count]] = defaultdict(dict)
+    datofelt: dict[type[Model], str] = {}
+    for d in defs:
+        if d.art == Indikator.Art.ANTAL:
+            grundlag = d.parametre.get("grundlag", "forloeb")
+            g = GRUNDLAG[grundlag]
+            filter_ = _filter_q(grundlag, d.parametre) or None
+            pr_model[g.model][f"{d.noegle}|t"] = Count(
+                g.distinkt or "pk", distinct=bool(g.distinkt), filter=filter_
+            )
+            datofelt[g.model] = g.datofelt
+        elif d.art == Indikator.Art.ANDEL:
+            naevner_q, taeller_q = _andel_q(d.parametre)
+            pr_model[Forloeb][f"{d.noegle}|n"] = Count("pk", filter=naevner_q or None)
+            pr_model[Forloeb][f"{d.noegle}|t"] = Count("pk", filter=taeller_q)
+            datofelt[Forloeb] = "slutdato"
+    tal: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for model, optaellinger in pr_model.items():
+        # Aliases must be identifiers; keys such as "M7.korte|t" are not.
+        aliaser = {f"a{i}": navn for i, navn in enumerate(optaellinger)}
+        svar = model.objects.filter(_i_perioden(datofelt[model], periode)).aggregate(
+            **{alias: optaellinger[navn] for alias, navn in aliaser.items()}
+        )
+        for alias, navn in aliaser.items():
+            noegle, del_ = navn.split("|")
+            tal[noegle][0 if del_ == "t" else 1] = svar[alias] or 0
+    return {noegle: (t, n) for noegle, (t, n) in tal.items()}
+
+
+def _kommuner_med_kategori(kontrakt: Resultatkontrakt) -> list[tuple[str, str, str]]:
+    """(kode, navn, kategori) of the kommuner in the house's region, in one query. A kommune
+    missing from the contract's by/land table falls back to the shipped default (Danmarks
+    Statistik's kommunegruppe 5 = land, all others = by)."""
+    raekker = (
+        Kommune.objects.filter(region_id=_region_id(kontrakt))
+        .annotate(
+            kategori=Subquery(
+                ByLand.objects.filter(kontrakt_id=kontrakt.pk, kommune_id=OuterRef("kode"))
+                .values("kategori")[:1]
+            )
+        )
+        .values_list("kode", "navn", "kategori", "dst_kommunegruppe")
+    )
+    return [
+        (kode, navn, kategori or ("land" if gruppe == Kommune.Kommunegruppe.LAND else "by"))
+        for kode, navn, kategori, gruppe in raekker
+    ]
+
+
+def by_land(kontrakt: Resultatkontrakt) -> dict[str, str]:
+    """The contract's by/land category per kommune code of the house's region (one query)."""
+    return {kode: kategori for kode, _, kategori in _kommuner_med_kategori(kontrakt)}
 
 
 def per_kommune(kontrakt: Resultatkontrakt, periode: Periode) -> list[KommuneTal]:
-    """Guided companies and population per kommune of the house's region, with by/land."""
-    raise NotImplementedError
+    """Guided companies and population per kommune of the house's region, with by/land.
+
+    Three queries: the kommuner with their category, the population figures, and the distinct
+    companies per kommune with a forløb gennemført i P. Population is the latest dated on or
+    before the period's end (else the latest there is).
+    """
+    region_id = _region_id(kontrakt)
+    kommuner = _kommuner_med_kategori(kontrakt)
+    befolkning = beregning.seneste_befolkning(
+        (
+            BefolkningsTal(kommune=k, dato=d, indbyggere=n)
+            for k, d, n in Befolkning.objects.filter(kommune__region_id=region_id)
+            .values_list("kommune_id", "dato", "indbyggere")
+        ),
+        periode.til,
+    )
+    virksomheder = dict(
+        Forloeb.objects.filter(
+            _i_perioden("slutdato", periode), virksomhed__kommune__region_id=region_id
+        )
+        .values("virksomhed__kommune_id")
+        .annotate(n=Count("virksomhed", distinct=True))
+        .values_list("virksomhed__kommune_id", "n")
+        .order_by()
+    )
+    return [
+        KommuneTal(
+            kode=kode, navn=navn, kategori=kategori, virksomheder=virksomheder.get(kode, 0),
+            befolkning=befolkning[kode].indbyggere if kode in befolkning else 0,
+        )
+        for kode, navn, kategori in kommuner
+    ]
+
+
+def _daekning_qs(kontrakt: Resultatkontrakt, parametre: dict, periode: Periode) -> QuerySet:
+    """The known set (aktører of the type serving a kommune of the house's region), annotated
+    with ``daekket``: partner in an aktivitet of the type dated in P."""
+    return (
+        Aktoer.objects.filter(
+            Exists(
+                Aktoer.kommuner.through.objects.filter(
+                    aktoer=OuterRef("pk"), kommune__region_id=_region_id(kontrakt)
+                )
+            ),
+            type=parametre["aktoertype"],
+        )
+        .annotate(
+            daekket=Exists(
+                Aktivitet.objects.filter(
+                    _i_perioden("dato", periode), partnere=OuterRef("pk"),
+                    type=parametre["aktivitetstype"],
+                )
+            )
+        )
+        .order_by("navn")
+    )
+
+
+def daekning(
+    kontrakt: Resultatkontrakt, parametre: dict, periode: Periode
+) -> tuple[list[str], list[str]]:
+    """(covered names, all names) of a ``daekning`` indicator's set, in one query."""
+    raekker = list(_daekning_qs(kontrakt, parametre, periode).values_list("navn", "daekket"))
+    return [navn for navn, daekket in raekker if daekket], [navn for navn, _ in raekker]
+
+
+def maalinger(kontrakt: Resultatkontrakt, noegler, til: date) -> list[MaaltVaerdi]:
+    """The entered values of the contract's house and year for ``noegler``, dated ≤ ``til``."""
+    return [
+        MaaltVaerdi(
+            noegle=r["noegle"], vaerdi=float(r["vaerdi"]), dato=r["dato"], kilde=r["kilde"],
+            kommentar=r["kommentar"], id=r["id"],
+        )
+        for r in Maaling.objects.filter(
+            erhvervshus_id=kontrakt.erhvervshus_id, aar=kontrakt.aar, noegle__in=list(noegler),
+            dato__lte=til,
+        ).values("id", "noegle", "vaerdi", "dato", "kilde", "kommentar")
+    ]
+
+
+def milepaele(kontrakt: Resultatkontrakt, til: date) -> dict[int, list[MilepaelTal]]:
+    """The milestone statuses of the contract dated ≤ ``til``, per indicator id."""
+    pr_indikator: dict[int, list[MilepaelTal]] = defaultdict(list)
+    raekker = MilepaelStatus.objects.filter(
+        indikator__maal__kontrakt=kontrakt, dato__lte=til
+    ).values("id", "indikator_id", "status", "dato", "fortaelling")
+    for r in raekker:
+        pr_indikator[r["indikator_id"]].append(
+            MilepaelTal(
+                status=r["status"], dato=r["dato"], fortaelling=r["fortaelling"], id=r["id"]
+            )
+        )
+    return pr_indikator
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill-down: the records behind a figure
+
+
+def indikator_poster(indikator: Indikator, periode: Periode, del_: str = "taeller") -> QuerySet:
+    """Exactly the records behind an indicator's ``taeller`` (or ``naevner``) in ``periode``.
+
+    - ``antal``: the counted records (forløb, AI-tjek, aktiviteter), or for counts of distinct
+      things the things themselves (``Virksomhed`` for ``virksomheder`` and
+      ``programdeltagelser``, ``Aktoer`` for ``samarbejdsaftaler``). No naevner.
+    - ``andel``: naevner = the forløb of the types gennemført i P; taeller = those with at least
+      one henvisning to the aktør types.
+    - ``fordeling``: naevner = the guided companies in the house's region; taeller = those in
+      kommuner of the category (``land``).
+    - ``daekning``: naevner = the whole set of aktører; taeller = those covered.
+    - ``maaling``: the entered values of the year dated ≤ the period's end, latest first (the
+      first is the one that counts); ``forhold``: those of its taeller or naevner key.
+    - ``milepael``: the statuses dated ≤ the period's end, latest first.
+    """
+    if del_ not in ("taeller", "naevner"):
+        raise ValueError(f"Ukendt del '{del_}': brug 'taeller' eller 'naevner'.")
+    parametre = indikator.parametre or {}
+    kontrakt = indikator.maal.kontrakt
+    art = indikator.art
+
+    if art == Indikator.Art.ANTAL:
+        if del_ == "naevner":
+            raise ValueError(f"{indikator.noegle} er et antal og har ingen nævner.")
+        grundlag = parametre.get("grundlag", "forloeb")
+        g = GRUNDLAG[grundlag]
+        poster = g.model.objects.filter(
+            _i_perioden(g.datofelt, periode), _filter_q(grundlag, parametre)
+        )
+        if g.distinkt:
+            return g.distinkt_model.objects.filter(pk__in=poster.values(g.distinkt))
+        return poster
+    if art == Indikator.Art.ANDEL:
+        naevner_q, taeller_q = _andel_q(parametre)
+        return Forloeb.objects.filter(
+            _i_perioden("slutdato", periode), taeller_q if del_ == "taeller" else naevner_q
+        ).select_related("virksomhed")
+    if art == Indikator.Art.FORDELING:
+        kategorier = by_land(kontrakt)
+        kommuner = list(kategorier)
+        if del_ == "taeller":
+            kategori = parametre.get("kategori", "land")
+            kommuner = [k for k, kat in kategorier.items() if kat == kategori]
+        vejledte = Forloeb.objects.filter(_i_perioden("slutdato", periode)).values("virksomhed")
+        return Virksomhed.objects.filter(pk__in=vejledte, kommune_id__in=kommuner).select_related(
+            "kommune"
+        )
+    if art == Indikator.Art.DAEKNING:
+        saet = _daekning_qs(kontrakt, parametre, periode)
+        return saet.filter(daekket=True) if del_ == "taeller" else saet
+    if art in (Indikator.Art.MAALING, Indikator.Art.FORHOLD):
+        noegle = indikator.noegle if art == Indikator.Art.MAALING else parametre[del_]
+        if art == Indikator.Art.MAALING and del_ == "naevner":
+            raise ValueError(f"{indikator.noegle} er en måling og har ingen nævner.")
+        return Maaling.objects.filter(
+            erhvervshus_id=kontrakt.erhvervshus_id, aar=kontrakt.aar, noegle=noegle,
+            dato__lte=periode.til,
+        ).order_by("-dato", "-id")
+    if art == Indikator.Art.MILEPAEL:
+        return indikator.milepaelstatusser.filter(dato__lte=periode.til).order_by("-dato", "-id")
+    raise ValueError(f"Ukendt indikatorart '{art}'.")
+
+
+def milepael_dokumentation(indikator: Indikator, periode: Periode) -> dict[str, QuerySet]:
+    """Evidence beside a milestone's narrative: forløb tagged with its ``fyrtaarn`` that ran in
+    the period (started by its end, not finished before its start) and tagged aktiviteter dated
+    in it. Empty querysets when the milestone names no fyrtårn."""
+    fyrtaarn = (indikator.parametre or {}).get("fyrtaarn")
+    if not fyrtaarn:
+        return {"forloeb": Forloeb.objects.none(), "aktiviteter": Aktivitet.objects.none()}
+    return {
+        "forloeb": Forloeb.objects.filter(
+            Q(slutdato__isnull=True) | Q(slutdato__gte=periode.fra),
+            fyrtaarn=fyrtaarn, startdato__lte=periode.til,
+        ).select_related("virksomhed"),
+        "aktiviteter": Aktivitet.objects.filter(
+            _i_perioden("dato", periode), fyrtaarn=fyrtaarn
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def kumulativ_udvikling(
+    indikator: Indikator, periode: Periode, *, interval: str = "maaned", idag: date | None = None
+) -> list[dict]:
+    """Cumulative count of an ``antal`` indicator through the period, per month or day:
+    ``[{"dato": date, "antal": int, "kumuleret": int}, ...]``, each ``dato`` the last day of its
+    month (or the period's end). Stops at ``idag`` when given.
+
+    The database groups by day (at most 366 rows); for counts of distinct things each thing
+    counts on the first day it qualifies, so the last ``kumuleret`` equals the indicator's
+    figure. Pair it with :func:`rapporter.beregning.forventet_pro_rata` for the expected line.
+    """
+    if indikator.art != Indikator.Art.ANTAL:
+        raise ValueError(f"{indikator.noegle} er ikke et antal; der er ingen kurve at vise.")
+    if interval not in ("maaned", "dag"):
+        raise ValueError(f"Ukendt interval '{interval}': brug 'maaned' eller 'dag'.")
+    parametre = indikator.parametre or {}
+    grundlag = parametre.get("grundlag", "forloeb")
+    g = GRUNDLAG[grundlag]
+    poster = g.model.objects.filter(
+        _i_perioden(g.datofelt, periode), _filter_q(grundlag, parametre)
+    )
+    if g.distinkt:
+        foerste = (
+            poster.filter(**{g.distinkt: OuterRef("pk")})
+            .order_by()
+            .values(g.distinkt)
+            .annotate(foerste=Min(g.datofelt))
+            .values("foerste")
+        )
+        pr_dag = (
+            g.distinkt_model.objects.filter(pk__in=poster.values(g.distinkt))
+            .annotate(dag=Subquery(foerste))
+            .values("dag")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    else:
+        pr_dag = poster.values(dag=F(g.datofelt)).annotate(n=Count("pk")).order_by()
+    antal_pr_dag = {r["dag"]: r["n"] for r in pr_dag}
+    return _kumuler(antal_pr_dag, periode, interval, idag)
+
+
+def _kumuler(antal_pr_dag: dict, periode: Periode, interval: str, idag: date | None) -> list[dict]:
+    slut = periode.til if idag is None else min(periode.til, idag)
+    punkter, kumuleret, dag = [], 0, periode.fra
+    antal = 0
+    while dag <= slut:
+        antal += antal_pr_dag.get(dag, 0)
+        naeste = dag + timedelta(days=1)
+        if interval == "dag" or naeste.month != dag.month or dag == slut:
+            kumuleret += antal
+            punkter.append({"dato": dag, "antal": antal, "kumuleret": kumuleret})
+            antal = 0
+        dag = naeste
+    return punkter
 
 
 def henvisninger_efter_aktoertype(
     periode: Periode, *, forloebstyper: list[str] | None = None
 ) -> list[dict]:
-    """Of the forløb gennemført i P (optionally of some types), how many and what share have
-    at least one henvisning to each aktør type: ``[{"aktoertype", "navn", "forloeb", "andel"}]``
-    plus the total in ``naevner``."""
-    raise NotImplementedError
-
-
-def _dato_interval(periode: Periode) -> tuple[date, date]:
-    return periode.fra, periode.til
+    """Of the forløb gennemført i P (optionally of some types), how many and what share have at
+    least one henvisning to each aktør type, in one aggregate query:
+    ``[{"aktoertype", "navn", "ekstern", "forloeb", "naevner", "andel"}]``, plus a last row
+    ``aktoertype="ekstern"`` for statslig or privat (what goal 10 counts)."""
+    forloeb = Forloeb.objects.filter(_i_perioden("slutdato", periode))
+    if forloebstyper:
+        forloeb = forloeb.filter(type__in=list(forloebstyper))
+    typer = [(t.value, t.label, [t.value]) for t in Aktoer.Type]
+    typer.append(("ekstern", "Ekstern rådgivning (statslig eller privat)", EKSTERNE_AKTOERTYPER))
+    svar = forloeb.aggregate(
+        naevner=Count("pk"),
+        **{f"t{i}": Count("pk", filter=_henvist_q(aktoertyper))
+           for i, (_, _, aktoertyper) in enumerate(typer)},
+    )
+    return [
+        {
+            "aktoertype": kode, "navn": navn,
+            "ekstern": kode == "ekstern" or kode in EKSTERNE_AKTOERTYPER,
+            "forloeb": svar[f"t{i}"], "naevner": svar["naevner"],
+            "andel": beregning.andel(svar[f"t{i}"], svar["naevner"]),
+        }
+        for i, (kode, navn, _) in enumerate(typer)
+    ]
