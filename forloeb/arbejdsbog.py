@@ -33,8 +33,8 @@ BREDDE_PROEVE = 300
 MAKS_BREDDE = 60
 
 # Cell kinds, as the importer reads them.
-TEKST, CVR, DATO, LISTE, JANEJ, KODE, TAL, HELTAL = (
-    "tekst", "cvr", "dato", "liste", "janej", "kode", "tal", "heltal"
+TEKST, CVR, DATO, LISTE, JANEJ, KODE, TAL, HELTAL, KOMMUNE, KOMMUNER = (
+    "tekst", "cvr", "dato", "liste", "janej", "kode", "tal", "heltal", "kommune", "kommuner"
 )
 
 
@@ -138,7 +138,7 @@ ARK: dict[str, Ark] = {
         Ark(
             "Virksomheder",
             (Kolonne("cvr", CVR, paakraevet=True), Kolonne("navn", paakraevet=True),
-             Kolonne("kommunekode", KODE, paakraevet=True), Kolonne("stiftelsesdato", DATO,
+             Kolonne("kommunekode", KOMMUNE, paakraevet=True), Kolonne("stiftelsesdato", DATO,
                                                                      paakraevet=True)),
             "Én række pr. virksomhed. CVR med 8 cifre, kommunekode med 3 cifre (hovedsædet), "
             "stiftelsesdato som dato.",
@@ -163,7 +163,7 @@ ARK: dict[str, Ark] = {
         Ark(
             "Aktoerer",
             (Kolonne("navn", paakraevet=True), Kolonne("type", KODE, AKTOERTYPER, paakraevet=True),
-             Kolonne("kommunekoder", LISTE)),
+             Kolonne("kommunekoder", KOMMUNER)),
             "type: statslig, privat, lokal, klynge eller anden. kommunekoder adskilt af ; "
             "(for lokal: de kommuner, aktøren betjener).",
             _aktoer,
@@ -194,7 +194,7 @@ ARK: dict[str, Ark] = {
             (Kolonne("ekstern_id", paakraevet=True),
              Kolonne("type", KODE, tuple(Aktivitet.Type.values), paakraevet=True),
              Kolonne("dato", DATO, paakraevet=True), Kolonne("titel", paakraevet=True),
-             Kolonne("partnere", LISTE), Kolonne("kommunekoder", LISTE),
+             Kolonne("partnere", LISTE), Kolonne("kommunekoder", KOMMUNER),
              Kolonne("fyrtaarn", KODE, FYRTAARNE)),
             "type: faelles_aktivitet, klyngearrangement, event eller andet. partnere: aktørnavne "
             "adskilt af ;. kommunekoder adskilt af ;.",
