@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.forside, name="forside"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("registrering/import/", include("forloeb.urls_import")),
     path("registrering/", include("forloeb.urls")),
     path("status/", include("rapporter.urls")),
     path("admin/", admin.site.urls),

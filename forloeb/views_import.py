@@ -1,0 +1,133 @@
+"""The upload page for the registration workbook: upload, see the dry run, confirm, import.
+
+Who may import: an administrator, i.e. a member of the Administrator group (or a superuser) who
+also holds ``forloeb.add_forloeb``. An import creates and changes records of every kind at once
+and names the importer in their history, so it is not a registrant's tool, although registrants
+may add forløb one at a time. The empty template may be downloaded by anyone who sees forløb.
+
+Between the dry run and the confirmation the file waits in a temporary folder under a random
+token. The session holds the token and the file name; the browser only echoes the token back so
+that a confirmation from an older tab is refused. No path ever comes from the client.
+"""
+
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from maal.roller import ADMINISTRATOR
+
+from .arbejdsbog import skriv_skabelon
+from .importer import for_stor_besked, importer
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_NOEGLE = "import_fil"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+LEVETID = 24 * 60 * 60
+
+
+class UploadForm(forms.Form):
+    fil = forms.FileField(
+        label="Arbejdsbog (.xlsx) eller CSV-fil",
+        help_text="En CSV-fil indeholder ét ark og skal hedde som arket, f.eks. Forloeb.csv.",
+    )
+
+    def clean_fil(self):
+        fil = self.cleaned_data["fil"]
+        if fil.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(for_stor_besked(fil.size))
+        return fil
+
+
+def kan_importere(bruger) -> bool:
+    return bruger.has_perm("forloeb.add_forloeb") and (
+        bruger.is_superuser or bruger.groups.filter(name=ADMINISTRATOR).exists()
+    )
+
+
+@login_required
+def upload(request):
+    if not kan_importere(request.user):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    svar, token = None, None
+    if request.method == "POST" and form.is_valid():
+        fil = form.cleaned_data["fil"]
+        indhold = fil.read()
+        svar = importer(indhold, fil.name, bruger=request.user, dry_run=True)
+        if svar.ok and svar.noget_at_gemme:
+            token = _gem_fil(indhold)
+            request.session[SESSION_NOEGLE] = {"token": token, "filnavn": fil.name}
+    return _side(request, form if token is None else UploadForm(), svar, token)
+
+
+@login_required
+@require_POST
+def bekraeft(request):
+    if not kan_importere(request.user):
+        raise PermissionDenied
+    gemt = request.session.get(SESSION_NOEGLE) or {}
+    indhold = _hent_fil(gemt.get("token", ""))
+    if indhold is None or request.POST.get("token") != gemt.get("token"):
+        messages.error(request, "Filen fra prøvekørslen er ikke gemt længere. Upload den igen.")
+        return redirect("importer:upload")
+    svar = importer(indhold, gemt["filnavn"], bruger=request.user)
+    _slet_fil(gemt["token"])
+    del request.session[SESSION_NOEGLE]
+    if svar.gemt:
+        messages.success(request, f"{svar.filnavn} er importeret.")
+    return _side(request, UploadForm(), svar, None)
+
+
+@login_required
+@permission_required("forloeb.view_forloeb", raise_exception=True)
+def skabelon(request):
+    return HttpResponse(skriv_skabelon(), content_type=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="registreringer-skabelon.xlsx"'
+    })
+
+
+def _side(request, form, svar, token):
+    return render(request, "forloeb/import/upload.html", {
+        "form": form, "svar": svar, "token": token,
+        "graense_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+    })
+
+
+def _mappe() -> Path:
+    mappe = Path(tempfile.gettempdir()) / "kontrakt-import"
+    mappe.mkdir(mode=0o700, exist_ok=True)
+    return mappe
+
+
+def _gem_fil(indhold: bytes) -> str:
+    """Keep the file under a new random token; files left by abandoned uploads are removed."""
+    graense = time.time() - LEVETID
+    for gammel in _mappe().glob("*.upload"):
+        if gammel.stat().st_mtime < graense:
+            gammel.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (_mappe() / f"{token}.upload").write_bytes(indhold)
+    return token
+
+
+def _hent_fil(token: str) -> bytes | None:
+    sti = _mappe() / f"{token}.upload"
+    if not TOKEN.match(token) or not sti.is_file():
+        return None
+    return sti.read_bytes()
+
+
+def _slet_fil(token: str) -> None:
+    if TOKEN.match(token):
+        (_mappe() / f"{token}.upload").unlink(missing_ok=True)
