@@ -19,7 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .models import Aktivitet, Aktoer, Emne, Forloeb, Fyrtaarn, Kommune, Programdeltagelse
@@ -294,12 +294,11 @@ def skriv_tabel(
     for nr, navn in enumerate(overskrifter, 1):
         bredde = max([len(navn), *(_bredde(r[nr - 1]) for r in proeve if len(r) >= nr)])
         ws.column_dimensions[get_column_letter(nr)].width = min(bredde + 3, MAKS_BREDDE)
-    foerste = 1
-    if vejledning:
-        ws.append([celle(ws, f"{VEJLEDNINGSMAERKE} {vejledning}", font=VEJLEDNING_FONT,
-                         alignment=Alignment(wrap_text=False))])
-        foerste = 2
+    # The header's row: below the guidance row, if any. Views go out with the first row.
+    foerste = 2 if vejledning else 1
     ws.freeze_panes = f"A{foerste + 1}"
+    if vejledning:
+        ws.append([celle(ws, f"{VEJLEDNINGSMAERKE} {vejledning}", font=VEJLEDNING_FONT)])
     ws.append(
         [celle(ws, navn, font=OVERSKRIFT_FONT, fill=OVERSKRIFT_FYLD) for navn in overskrifter]
     )
