@@ -178,7 +178,7 @@ def importer(
     with translation.override("da"):
         imp = _Import(filnavn, erhvervshus=erhvervshus)
         imp.laes(indhold, ark=ark)
-        if imp.fejl:
+        if not imp.raekker:  # the file itself could not be read
             return imp.resultat()
         if dry_run:
             imp.planlaeg()
