@@ -1,20 +1,27 @@
-"""The front page: sends each kind of user to where they work."""
+"""The front page: sends each kind of user to where they work.
+
+A KKR-læser only reads status, so they go straight to the status page. Registrants and
+administrators get their own work first, with the headline status of the current period.
+"""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from maal.roller import ADMINISTRATOR, KKR_LAESER, REGISTRANT
+from rapporter.views import status_overblik
 
 
 @login_required
 def forside(request):
-    grupper = set(request.user.groups.values_list("name", flat=True))
-    return render(
-        request,
-        "forside.html",
-        {
-            "er_registrant": REGISTRANT in grupper or request.user.is_superuser,
-            "er_laeser": KKR_LAESER in grupper,
-            "er_admin": ADMINISTRATOR in grupper or request.user.is_superuser,
-        },
-    )
+    bruger = request.user
+    kan_se_status = bruger.has_perm("maal.se_status")
+    kan_registrere = bruger.has_perm("forloeb.add_forloeb")
+    kan_administrere = bruger.is_staff
+    if kan_se_status and not kan_registrere and not kan_administrere:
+        return redirect("rapporter:status")
+    return render(request, "forside.html", {
+        "kan_se_status": kan_se_status,
+        "kan_registrere": kan_registrere,
+        "kan_administrere": kan_administrere,
+        "overblik": status_overblik(timezone.localdate()) if kan_se_status else None,
+    })

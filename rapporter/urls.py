@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+"""The status pages, mounted at /status/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "rapporter"
-urlpatterns = []
+urlpatterns = [
+    path("", views.status, name="status"),
+    path("json/", views.status_json, name="json"),
+    path("maal/<int:nummer>/", views.maal_side, name="maal"),
+    path("indikator/<str:noegle>/poster/", views.poster, name="poster"),
+    path("indikator/<str:noegle>/milepael/", views.milepael_ny, name="milepael_ny"),
+    path("maaling/ny/", views.maaling_ny, name="maaling_ny"),
+]

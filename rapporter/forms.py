@@ -1,0 +1,130 @@
+"""Forms of the status pages: the period chosen, and the values an administrator enters.
+
+The forms validate input only; the period's meaning comes from ``rapporter.beregning.Periode``
+and the writes go through ``maal.services``.
+"""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django import forms
+
+from maal.models import MilepaelStatus
+
+from .beregning import Periode
+
+DATO = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def dato_i_aaret(aar: int, idag: date) -> date:
+    """Today, moved into the contract year: the default date of an entered value."""
+    return min(max(idag, date(aar, 1, 1)), date(aar, 12, 31))
+
+
+def standard_periode(aar: int, idag: date) -> Periode:
+    """Status pr. today, capped to the contract year; a finished year is shown as ``helaar``."""
+    if idag > date(aar, 12, 31):
+        return Periode.fra_tekst(aar, "helaar")
+    return Periode.fra_tekst(aar, dato_i_aaret(aar, idag).isoformat())
+
+
+class PeriodeForm(forms.Form):
+    """``?aar=2025&periode=H1|helaar|YYYY-MM-DD``; both optional.
+
+    After ``is_valid()``, ``kontrakt`` and ``valgt_periode`` hold the chosen contract and
+    period (not ``periode``: templates would find the form field of that name first).
+    """
+
+    aar = forms.IntegerField(label="År", required=False)
+    periode = forms.CharField(label="Periode", required=False, max_length=20)
+
+    def __init__(self, data, *, kontrakter, idag: date):
+        super().__init__({k: data.get(k, "") for k in ("aar", "periode")})
+        self.kontrakter = {k.aar: k for k in kontrakter}
+        self.idag = idag
+        self.kontrakt = None
+        self.valgt_periode = None
+
+    @property
+    def query(self) -> str:
+        """``aar=2025&periode=H1`` for links that keep the chosen contract and period."""
+        if self.kontrakt is None or self.valgt_periode is None:
+            return ""
+        return urlencode({"aar": self.kontrakt.aar, "periode": self.valgt_periode.navn})
+
+    @property
+    def aarstal(self) -> list[int]:
+        return sorted(self.kontrakter)
+
+    def clean_aar(self):
+        aar = self.cleaned_data["aar"]
+        if aar is None:
+            if not self.kontrakter:
+                raise forms.ValidationError("Der er endnu ingen resultatkontrakt.")
+            return max(self.kontrakter)
+        if aar not in self.kontrakter:
+            kendte = ", ".join(str(a) for a in sorted(self.kontrakter)) or "ingen"
+            raise forms.ValidationError(
+                f"Der er ingen resultatkontrakt for {aar} (kontraktår: {kendte})."
+            )
+        return aar
+
+    def clean(self):
+        data = super().clean()
+        aar = data.get("aar")
+        if aar is None:
+            return data
+        self.kontrakt = self.kontrakter[aar]
+        tekst = (data.get("periode") or "").strip()
+        try:
+            self.valgt_periode = (
+                Periode.fra_tekst(aar, tekst) if tekst else standard_periode(aar, self.idag)
+            )
+        except ValueError as fejl:
+            self.add_error("periode", str(fejl))
+        return data
+
+
+class KontraktaarForm(forms.Form):
+    """An entered value dated outside the contract year would never count in it."""
+
+    def __init__(self, *args, aar: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aar = aar
+
+    def clean_dato(self):
+        dato = self.cleaned_data["dato"]
+        if dato.year != self.aar:
+            raise forms.ValidationError(
+                f"Datoen skal ligge i kontraktåret {self.aar}; ellers tæller den ikke med."
+            )
+        return dato
+
+
+class MaalingForm(KontraktaarForm):
+    noegle = forms.ChoiceField(label="Hvad er målt")
+    vaerdi = forms.DecimalField(
+        label="Værdi", max_digits=16, decimal_places=2, localize=True,
+        help_text="Procent skrives som tal (52,5 for 52,5 %), beløb i hele kroner.",
+    )
+    dato = forms.DateField(label="Dato for målingen", widget=DATO)
+    kilde = forms.CharField(
+        label="Kilde", max_length=300,
+        help_text="F.eks. Erhvervsstyrelsen, brugerevaluering 2025 (foreløbig).",
+    )
+    kommentar = forms.CharField(
+        label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, noegler: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["noegle"].choices = noegler
+
+
+class MilepaelForm(KontraktaarForm):
+    status = forms.ChoiceField(label="Status", choices=MilepaelStatus.Status.choices)
+    dato = forms.DateField(label="Dato", widget=DATO)
+    fortaelling = forms.CharField(
+        label="Beskrivelse", widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Hvad er sket, og hvad mangler? Vises for KKR på målets side.",
+    )

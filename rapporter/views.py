@@ -1,0 +1,477 @@
+"""The status pages KKR reads: the contract's figures for a period, a page per goal, the records
+behind every figure, and the pages where an administrator enters målinger and milestones.
+
+Every figure comes from ``rapporter.resultater``; the drill-down lists come from
+``rapporter.selectors.indikator_poster``, the same filters the figures count with. The small
+reads at the bottom fetch what the goal page shows beside the figures (entry history, evidence).
+"""
+
+import json
+from collections import Counter
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from forloeb.arbejdsbog import skriv_arbejdsbog
+from forloeb.models import (
+    AITjek,
+    Aktivitet,
+    Aktoer,
+    Forloeb,
+    Kommune,
+    Programdeltagelse,
+    Samarbejdsaftale,
+    Virksomhed,
+)
+from maal.models import Indikator, Maal, Maaling, MilepaelStatus, Resultatkontrakt
+from maal.models import maalbare_noegler as _maalbare_noegler
+from maal.services import maaling_create, milepael_status_create
+
+from . import diagrammer, selectors
+from .beregning import (
+    STATUS_IKON,
+    STATUS_TEKST,
+    STATUS_TONE,
+    MaaltVaerdi,
+    MilepaelTal,
+    seneste_maaling,
+    seneste_milepael,
+)
+from .forms import MaalingForm, MilepaelForm, PeriodeForm, dato_i_aaret
+from .resultater import indikator_resultater, rapport_for
+
+POSTER_PR_SIDE = 50
+DRILLBARE_ARTER = ("antal", "andel", "fordeling", "daekning")
+# The order of the summary strip; the first four are always shown during the year.
+OPSUMMERING_UNDERVEJS = ("paa_sporet", "taet_paa", "bagud", "afventer", "uden_maaltal")
+OPSUMMERING_AFSLUTTET = ("opfyldt", "ikke_opfyldt", "afventer", "uden_maaltal")
+MILEPAEL_ORDEN = ("opfyldt", "i_gang", "ikke_startet")
+# The drill-down's sheet in the registration workbook, and its columns on the page.
+ARK = {
+    Forloeb: "Forloeb", Virksomhed: "Virksomheder", AITjek: "AI-tjek", Aktivitet: "Aktiviteter",
+    Programdeltagelse: "Programmer", Samarbejdsaftale: "Samarbejdsaftaler", Aktoer: "Aktoerer",
+}
+KOLONNER = {
+    Forloeb: [("Forløb", "ekstern_id"), ("Type", "get_type_display"),
+              ("Virksomhed", "virksomhed.navn"), ("CVR", "virksomhed.cvr"),
+              ("Kommune", "virksomhed.kommune.navn"), ("Startdato", "startdato"),
+              ("Slutdato", "slutdato"), ("Rådgiver", "raadgiver")],
+    Virksomhed: [("CVR", "cvr"), ("Virksomhed", "navn"), ("Kommune", "kommune.navn"),
+                 ("Stiftet", "stiftelsesdato")],
+    AITjek: [("AI-tjek", "ekstern_id"), ("Virksomhed", "virksomhed.navn"),
+             ("CVR", "virksomhed.cvr"), ("Dato", "dato"),
+             ("Henvist af lokal erhvervsservice", "henvist_af_lokal_erhvervsservice")],
+    Aktivitet: [("Aktivitet", "ekstern_id"), ("Type", "get_type_display"), ("Titel", "titel"),
+                ("Dato", "dato")],
+    Programdeltagelse: [("Virksomhed", "virksomhed.navn"), ("CVR", "virksomhed.cvr"),
+                        ("Program", "get_program_display"), ("Status", "get_status_display"),
+                        ("Dato", "dato")],
+    Samarbejdsaftale: [("Klynge", "aktoer.navn"), ("Dato", "dato"),
+                       ("Beskrivelse", "beskrivelse")],
+    Aktoer: [("Aktør", "navn"), ("Type", "get_type_display")],
+}
+RELATIONER = {
+    Forloeb: ["virksomhed__kommune"], Virksomhed: ["kommune"], AITjek: ["virksomhed"],
+    Programdeltagelse: ["virksomhed"], Samarbejdsaftale: ["aktoer"],
+}
+se_status = permission_required("maal.se_status", raise_exception=True)
+
+
+def _kontrakter():
+    return Resultatkontrakt.objects.select_related("erhvervshus").order_by("-aar")
+
+
+def _valg(request) -> PeriodeForm:
+    return PeriodeForm(request.GET, kontrakter=_kontrakter(), idag=timezone.localdate())
+
+
+def _ugyldig(request, valg):
+    return render(request, "rapporter/ugyldig_periode.html", {"valg": valg}, status=400)
+
+
+@login_required
+@se_status
+def status(request):
+    valg = _valg(request)
+    if not valg.is_valid():
+        return _ugyldig(request, valg)
+    rapport = rapport_for(
+        valg.kontrakt, valg.valgt_periode, idag=valg.idag, beregnet=timezone.localtime()
+    )
+    maal = list(valg.kontrakt.maal.all())
+    return render(request, "rapporter/status.html", {
+        "valg": valg, "rapport": rapport, **_oversigt(maal, rapport.resultater, valg),
+    })
+
+
+@login_required
+@se_status
+def status_json(request):
+    valg = _valg(request)
+    if not valg.is_valid():
+        return _ugyldig(request, valg)
+    rapport = rapport_for(
+        valg.kontrakt, valg.valgt_periode, idag=valg.idag, beregnet=timezone.localtime()
+    )
+    indhold = json.dumps(rapport.som_json(), ensure_ascii=False, indent=2)
+    svar = HttpResponse(indhold, content_type="application/json; charset=utf-8")
+    svar["Content-Disposition"] = (
+        f'attachment; filename="status-{valg.kontrakt.aar}-{valg.valgt_periode.navn}.json"'
+    )
+    return svar
+
+
+@login_required
+@se_status
+def maal_side(request, nummer):
+    valg = _valg(request)
+    if not valg.is_valid():
+        return _ugyldig(request, valg)
+    maal = get_object_or_404(valg.kontrakt.maal, nummer=nummer)
+    resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=valg.idag)
+    paneler = _paneler(maal, resultater, valg)
+    return render(request, "rapporter/maal.html", {
+        "valg": valg, "maal": maal, "beregnet": timezone.localtime(),
+        "paneler": paneler, "har_figurer": any(p.get("figur") for p in paneler),
+        "alle_maal": valg.kontrakt.maal.only("nummer", "titel"),
+        "kan_maale": request.user.has_perm("maal.add_maaling"),
+        "kan_saette_milepael": request.user.has_perm("maal.add_milepaelstatus"),
+    })
+
+
+@login_required
+@se_status
+def poster(request, noegle):
+    valg = _valg(request)
+    if not valg.is_valid():
+        return _ugyldig(request, valg)
+    indikator = get_object_or_404(
+        _indikatorer(valg.kontrakt).select_related("maal__kontrakt"), noegle=noegle,
+        art__in=DRILLBARE_ARTER,
+    )
+    del_ = request.GET.get("del", "taeller")
+    if del_ not in ("taeller", "naevner") or (del_ == "naevner" and indikator.art == "antal"):
+        raise Http404("Indikatoren har ingen sådan del.")
+    qs = _poster(indikator, valg.valgt_periode, del_, request.GET.get("kommune"))
+    if request.GET.get("format") == "xlsx":
+        navn = f"{noegle}-{del_}-{valg.valgt_periode.navn}"
+        return _xlsx(skriv_arbejdsbog({ARK[qs.model]: qs}), navn)
+    side = Paginator(qs, POSTER_PR_SIDE).get_page(request.GET.get("side"))
+    resultat = next(r for r in indikator_resultater(
+        valg.kontrakt, valg.valgt_periode, idag=valg.idag) if r.noegle == noegle)
+    return render(request, "rapporter/poster.html", {
+        "valg": valg, "indikator": indikator, "resultat": resultat, "del": del_, "side": side,
+        "kolonner": KOLONNER[qs.model], "raekker": _raekker(side, KOLONNER[qs.model]),
+        "model_navn": qs.model._meta.verbose_name_plural,
+        "kommune": Kommune.objects.filter(kode=request.GET.get("kommune") or None).first(),
+    })
+
+
+@login_required
+@permission_required("maal.add_maaling", raise_exception=True)
+def maaling_ny(request):
+    valg = _valg(request)
+    if not valg.is_valid():
+        return _ugyldig(request, valg)
+    kontrakt = valg.kontrakt
+    noegler = _noegle_valg(kontrakt)
+    form = MaalingForm(
+        request.POST or None, noegler=noegler, aar=kontrakt.aar,
+        initial={"noegle": request.GET.get("noegle"),
+                 "dato": dato_i_aaret(kontrakt.aar, valg.idag)},
+    )
+    if form.is_valid() and _gem(form, maaling_create, erhvervshus=kontrakt.erhvervshus,
+                                aar=kontrakt.aar, bruger=request.user, **form.cleaned_data):
+        messages.success(request, f"Målingen af {form.cleaned_data['noegle']} er gemt.")
+        return redirect(_maal_url(kontrakt, form.cleaned_data["noegle"], request.GET))
+    noegle = form["noegle"].value() or (noegler[0][0] if noegler else "")
+    return render(request, "rapporter/maaling_form.html", {
+        "valg": valg, "form": form, "noegle": noegle,
+        "historik": _maalinger(kontrakt, [noegle], valg.valgt_periode)[noegle],
+        "tilbage": _maal_url(kontrakt, noegle, request.GET),
+    })
+
+
+@login_required
+@permission_required("maal.add_milepaelstatus", raise_exception=True)
+def milepael_ny(request, noegle):
+    valg = _valg(request)
+    if not valg.is_valid():
+        return _ugyldig(request, valg)
+    indikator = get_object_or_404(_indikatorer(valg.kontrakt), noegle=noegle, art="milepael")
+    historik = _milepaele([indikator], valg.valgt_periode)[indikator.pk]
+    form = MilepaelForm(request.POST or None, aar=valg.kontrakt.aar, initial={
+        "dato": dato_i_aaret(valg.kontrakt.aar, valg.idag),
+        "status": historik[0].status if historik else None,
+    })
+    if form.is_valid() and _gem(form, milepael_status_create, indikator=indikator,
+                                bruger=request.user, **form.cleaned_data):
+        messages.success(request, f"Status for {indikator.titel} er gemt.")
+        return redirect(_maal_url(valg.kontrakt, noegle, request.GET))
+    return render(request, "rapporter/milepael_form.html", {
+        "valg": valg, "form": form, "indikator": indikator,
+        "historik": historik,
+        "tilbage": _maal_url(valg.kontrakt, noegle, request.GET),
+    })
+
+
+def status_overblik(idag) -> dict | None:
+    """The summary strip for the latest contract at today's default period (for the front
+    page), or ``None`` when there is no contract yet."""
+    valg = PeriodeForm({}, kontrakter=_kontrakter(), idag=idag)
+    if not valg.is_valid():
+        return None
+    resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=idag)
+    return {"valg": valg, **_oversigt([], resultater, valg)}
+
+
+# --- Helpers of the views above ---------------------------------------------------------------
+
+
+def _gem(form, service, **felter) -> bool:
+    """Call a write service; its validation errors land on the form."""
+    try:
+        service(**felter)
+    except ValidationError as fejl:
+        for felt, beskeder in fejl.message_dict.items():
+            form.add_error(felt if felt in form.fields else None, beskeder)
+        return False
+    return True
+
+
+def _poster(indikator, periode, del_: str, kommune: str | None):
+    """The records behind the figure (the engine's drill-down), for one kommune if asked."""
+    qs = selectors.indikator_poster(indikator, periode, del_)
+    if kommune and qs.model is Virksomhed:
+        qs = qs.filter(kommune_id=kommune)
+    return qs.select_related(*RELATIONER.get(qs.model, []))
+
+
+def _xlsx(indhold: bytes, navn: str) -> HttpResponse:
+    svar = HttpResponse(
+        indhold,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    svar["Content-Disposition"] = f'attachment; filename="{navn}.xlsx"'
+    return svar
+
+
+def _raekker(side, kolonner):
+    """The cells of each record on the page, following dotted attribute paths."""
+    def vaerdi(obj, sti):
+        for del_ in sti.split("."):
+            obj = getattr(obj, del_, None) if obj is not None else None
+        return obj() if callable(obj) else obj
+    return [[vaerdi(obj, sti) for _, sti in kolonner] for obj in side.object_list]
+
+
+def _oversigt(maal: list[Maal], resultater, valg) -> dict:
+    """Goals with their results, national and local apart, and the summary strip's tally."""
+    efter_maal = {}
+    for resultat in resultater:
+        efter_maal.setdefault(resultat.maal_nr, []).append(resultat)
+    grupper = [{"maal": m, "resultater": efter_maal.get(m.nummer, [])} for m in maal]
+    afsluttet = valg.valgt_periode.helaar_afsluttet(valg.idag)
+    optalt = Counter(r.status for r in resultater if r.art != "milepael")
+    milepaele = Counter(r.status for r in resultater if r.art == "milepael")
+    orden = OPSUMMERING_AFSLUTTET if afsluttet else OPSUMMERING_UNDERVEJS
+    return {
+        "nationale": [g for g in grupper if g["maal"].niveau == Maal.Niveau.NATIONAL],
+        "lokale": [g for g in grupper if g["maal"].niveau == Maal.Niveau.LOKAL],
+        "opsummering": [
+            _status_tal(s, optalt[s]) for s in orden if optalt[s] or s in orden[:4]
+        ],
+        "milepaele": [_status_tal(s, milepaele[s]) for s in MILEPAEL_ORDEN if milepaele[s]],
+        "afsluttet": afsluttet,
+    }
+
+
+def _status_tal(status: str, antal: int) -> dict:
+    return {"status": status, "antal": antal, "tekst": STATUS_TEKST[status],
+            "ikon": STATUS_IKON[status], "tone": STATUS_TONE[status]}
+
+
+def _paneler(maal: Maal, resultater, valg) -> list[dict]:
+    """One panel per indicator of the goal: its result, last year's at the same point, the
+    projection, its chart and the tables beside it."""
+    indikatorer = list(maal.indikatorer.all())
+    efter_noegle = {r.noegle: r for r in resultater}
+    sidste_aar = _sidste_aar(valg)
+    periode, idag = valg.valgt_periode, valg.idag
+    noegler = [n for i in indikatorer for n in _maalte_noegler(i)]
+    maalinger = _maalinger(valg.kontrakt, noegler, periode)
+    milepaele = _milepaele([i for i in indikatorer if i.art == "milepael"], periode)
+    paneler = []
+    for indikator in indikatorer:
+        resultat = efter_noegle[indikator.noegle]
+        panel = {
+            "indikator": indikator, "resultat": resultat,
+            "sidste_aar": sidste_aar["resultater"].get(indikator.noegle),
+            "sidste_aar_titel": sidste_aar["titel"], "sidste_aar_query": sidste_aar["query"],
+            "fremskrevet": diagrammer.fremskrivning(resultat, periode, idag),
+            "maalinger": [(n, maalinger[n]) for n in _maalte_noegler(indikator)],
+            "milepaele": milepaele.get(indikator.pk, []),
+            "figur_id": "figur-" + indikator.noegle.replace(".", "-"),
+        }
+        panel.update(_figur(indikator, resultat, panel, valg, sidste_aar))
+        if indikator.art == "milepael" and indikator.parametre.get("fyrtaarn"):
+            panel["dokumentation"] = _dokumentation(indikator, periode)
+        paneler.append(panel)
+    return paneler
+
+
+def _figur(indikator, resultat, panel, valg, sidste_aar) -> dict:
+    """The indicator's chart (``figur``), its text alternative and the rows behind it."""
+    periode, idag = valg.valgt_periode, valg.idag
+    if indikator.art == "antal":
+        forrige = sidste_aar["indikatorer"].get(indikator.noegle)
+        figur = diagrammer.udvikling_figur(
+            resultat,
+            selectors.kumulativ_udvikling(indikator, periode, interval="dag", idag=idag),
+            periode, idag, fremskrevet=panel["fremskrevet"],
+            sidste_aar=forrige and selectors.kumulativ_udvikling(
+                forrige, sidste_aar["periode"], interval="dag", idag=idag),
+        )
+        tekst = "Faktisk antal lagt sammen gennem året"
+        if resultat.maalvaerdi is not None:
+            tekst += ", holdt op mod måltallet fordelt jævnt over året"
+        if panel["fremskrevet"] is not None:
+            tekst += "; den stiplede linje fremskriver det nuværende tempo til 31. december"
+        if forrige:
+            tekst += f"; den prikkede linje er {valg.kontrakt.aar - 1}"
+        return {"figur": figur, "figur_tekst": tekst + "."}
+    if indikator.art == "fordeling":
+        return {
+            "figur": diagrammer.by_land_figur(resultat),
+            "figur_tekst": "Landkommunernes andel af de vejledte virksomheder og af "
+            "befolkningen. Det grønne bånd er den afvigelse, målet tillader.",
+        }
+    if indikator.art == "andel" and indikator.parametre.get("henvist_til_aktoertyper"):
+        raekker = [r for r in selectors.henvisninger_efter_aktoertype(
+            periode, forloebstyper=indikator.parametre.get("forloebstyper")
+        ) if r["aktoertype"] != "ekstern"]
+        return {
+            "figur": diagrammer.henvisning_figur(resultat, raekker), "henvisninger": raekker,
+            "figur_tekst": "Andel af forløbene med mindst én henvisning: til ekstern "
+            "rådgivning i alt (det, målet tæller) og til hver type aktør. Den stiplede linje "
+            "er målet.",
+        }
+    return {}
+
+
+def _sidste_aar(valg) -> dict:
+    """Last year's contract of the same house, its results at the same point of the year."""
+    forrige = Resultatkontrakt.objects.filter(
+        erhvervshus=valg.kontrakt.erhvervshus, aar=valg.kontrakt.aar - 1
+    ).first()
+    if forrige is None:
+        return {"resultater": {}, "indikatorer": {}, "periode": None, "titel": "", "query": ""}
+    periode = diagrammer.samme_tid_sidste_aar(valg.valgt_periode)
+    resultater = indikator_resultater(forrige, periode, idag=valg.idag)
+    return {
+        "resultater": {r.noegle: r for r in resultater},
+        "indikatorer": {i.noegle: i for i in _indikatorer(forrige)},
+        "periode": periode,
+        "titel": f"Sidste år: {periode.titel}",
+        "query": urlencode({"aar": forrige.aar, "periode": periode.navn}),
+    }
+
+
+def _maal_url(kontrakt, noegle: str, query) -> str:
+    """The goal page that shows ``noegle`` (a forhold's figures show on the forhold's goal)."""
+    indikator = _indikatorer(kontrakt).filter(
+        Q(noegle=noegle) | Q(parametre__taeller=noegle) | Q(parametre__naevner=noegle)
+    ).select_related("maal").first()
+    nummer = indikator.maal.nummer if indikator else 1
+    params = {k: query[k] for k in ("aar", "periode") if query.get(k)}
+    url = reverse("rapporter:maal", args=[nummer])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+# --- Reads for the goal page's tables ---------------------------------------------------------
+
+
+def _indikatorer(kontrakt):
+    return Indikator.objects.filter(maal__kontrakt=kontrakt)
+
+
+def _maalte_noegler(indikator) -> list[str]:
+    """The keys of the entered values an indicator shows: its own, or a forhold's two."""
+    if indikator.art == "maaling":
+        return [indikator.noegle]
+    if indikator.art == "forhold":
+        return [indikator.parametre["taeller"], indikator.parametre["naevner"]]
+    return []
+
+
+def _noegle_valg(kontrakt) -> list[tuple[str, str]]:
+    """The keys a måling may carry in this contract, labelled with what they measure."""
+    kendte = _maalbare_noegler(kontrakt.erhvervshus_id, kontrakt.aar)
+    etiketter = {}
+    for i in _indikatorer(kontrakt).filter(art__in=["maaling", "forhold"]):
+        if i.art == "maaling":
+            etiketter[i.noegle] = f"{i.noegle}: {i.titel}"
+        else:
+            etiketter[i.parametre["taeller"]] = f"{i.parametre['taeller']}: tæller i {i.noegle}"
+            etiketter[i.parametre["naevner"]] = f"{i.parametre['naevner']}: nævner i {i.noegle}"
+    return [(n, etiketter.get(n, n)) for n in sorted(kendte, key=_noegle_orden)]
+
+
+def _noegle_orden(noegle: str):
+    nummer, _, rest = noegle.partition(".")
+    return (int(nummer.lstrip("M") or 0) if nummer.lstrip("M").isdigit() else 99, rest)
+
+
+def _maalinger(kontrakt, noegler: list[str], periode) -> dict[str, list]:
+    """Every måling of the keys for the contract's year, newest first, the one that counts in
+    ``periode`` marked ``taeller_med`` (chosen by the engine's rule)."""
+    raekker = list(
+        Maaling.objects.filter(erhvervshus=kontrakt.erhvervshus, aar=kontrakt.aar,
+                               noegle__in=noegler).select_related("indtastet_af")
+    )
+    ud = {}
+    for noegle in noegler:
+        egne = [m for m in raekker if m.noegle == noegle]
+        valgt = seneste_maaling(
+            [MaaltVaerdi(noegle=m.noegle, vaerdi=float(m.vaerdi), dato=m.dato, id=m.pk)
+             for m in egne], noegle, periode.til,
+        )
+        for m in egne:
+            m.taeller_med = valgt is not None and m.pk == valgt.id
+        ud[noegle] = egne
+    return ud
+
+
+def _milepaele(indikatorer, periode) -> dict[int, list]:
+    """Every status of the milestones, newest first, the one that counts in ``periode`` marked."""
+    raekker = list(
+        MilepaelStatus.objects.filter(indikator__in=indikatorer).select_related("indtastet_af")
+    )
+    ud = {}
+    for indikator in indikatorer:
+        egne = [s for s in raekker if s.indikator_id == indikator.pk]
+        valgt = seneste_milepael(
+            [MilepaelTal(status=s.status, dato=s.dato, id=s.pk) for s in egne], periode.til
+        )
+        for s in egne:
+            s.taeller_med = valgt is not None and s.pk == valgt.id
+        ud[indikator.pk] = egne
+    return ud
+
+
+def _dokumentation(indikator, periode, hoejst: int = 10) -> dict:
+    """The first tagged forløb and aktiviteter beside a milestone, with how many there are."""
+    poster = selectors.milepael_dokumentation(indikator, periode)
+    return {
+        "forloeb": list(poster["forloeb"][:hoejst]), "forloeb_antal": poster["forloeb"].count(),
+        "aktiviteter": list(poster["aktiviteter"][:hoejst]),
+        "aktiviteter_antal": poster["aktiviteter"].count(),
+    }
