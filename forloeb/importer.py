@@ -1000,7 +1000,7 @@ class _Import:
 
     def _maalinger(self, ark: str, raekker) -> None:
         Maaling = _maaling_model()
-        hus = self._erhvervshus(ark)
+        hus = self._erhvervshus(ark) if raekker else None
         if hus is None:
             return
         findes = {}
