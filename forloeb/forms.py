@@ -1,0 +1,543 @@
+"""The registration forms. They validate what a user typed and hand clean values to the views,
+which write through ``forloeb.services``.
+
+Model validation (CVR modulus 11, dates outside the contract years, end before start, unique
+constraints) is surfaced through ``ModelForm``/``full_clean`` so every message appears next to
+its field, in Danish, and the input is kept.
+
+A registration of a forløb, an AI-tjek or a programdeltagelse is more than one form: the company
+(picked by CVR or name, or created), the record itself and, for a forløb, its henvisninger. A
+:class:`Formularsaet` binds them together and collects their errors for the summary at the top.
+"""
+
+from difflib import get_close_matches
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, When
+from django.forms.boundfield import BoundField
+from django.utils.functional import cached_property
+
+from .models import (
+    AITjek,
+    Aktivitet,
+    Aktoer,
+    Emne,
+    Forloeb,
+    Kommune,
+    Programdeltagelse,
+    Samarbejdsaftale,
+    Virksomhed,
+)
+from .selectors import forloeb_mulige_dubletter
+from .validators import normaliser_cvr, valider_cvr, valider_registreringsdato
+
+DATO_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+MAKS_NAVNETRAEF = 8
+
+
+def dato_widget():
+    return forms.DateInput(**DATO_WIDGET)
+
+
+def kommunevalg(tom="Vælg kommune"):
+    """Kommuner grouped by region, Region Sjælland first: the house's own kommuner on top."""
+    grupper: dict[str, list] = {}
+    for kommune in Kommune.objects.select_related("region").order_by("region__kode", "navn"):
+        grupper.setdefault(kommune.region.navn, []).append((kommune.pk, kommune.navn))
+    foerst = sorted(grupper, key=lambda navn: navn != "Region Sjælland")
+    return [("", tom), *((navn, grupper[navn]) for navn in foerst)]
+
+
+def aktoervalg(queryset):
+    """Aktører grouped by type, for checkbox lists that are read group by group."""
+    grupper: dict[str, list] = {}
+    for aktoer in queryset:
+        grupper.setdefault(aktoer.get_type_display(), []).append((aktoer.pk, aktoer.navn))
+    return list(grupper.items())
+
+
+class Felt(BoundField):
+    """A bound field that lists its options group by group, so ``forloeb/_felt.html`` can render
+    a long checkbox list (kommuner by region, aktører by type) as small labelled groups."""
+
+    @property
+    def er_grupperet(self) -> bool:
+        valg = getattr(self.field.widget, "choices", None)
+        return isinstance(valg, list) and any(isinstance(v, list | tuple) for _, v in valg)
+
+    @cached_property
+    def grupper(self):
+        valg = iter(self.subwidgets)
+        return [(gruppe, [next(valg) for _ in indhold]) for gruppe, indhold in
+                self.field.widget.choices]
+
+
+class DanskFormMixin:
+    """No colon after labels; fields are rendered by ``forloeb/_felt.html``."""
+
+    label_suffix = ""
+    bound_field_class = Felt
+
+
+class AarsagMixin(forms.Form):
+    """An optional reason for a change, kept in the history (edit forms only)."""
+
+    aarsag = forms.CharField(
+        label="Årsag til ændringen", required=False, max_length=100,
+        help_text="Gemmes i historikken sammen med dit navn.",
+    )
+
+
+class VirksomhedValgForm(DanskFormMixin, forms.Form):
+    """The company of a registration: found by CVR or name, or created from its CVR.
+
+    After validation ``virksomhed`` is the existing company, or ``ny_virksomhed`` holds the
+    keyword arguments for ``services.virksomhed_create``.
+    """
+
+    soeg = forms.CharField(
+        label="Virksomhed",
+        max_length=200,
+        help_text="Skriv CVR-nummer eller navn. Findes CVR-nummeret ikke, oprettes virksomheden.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Angiv virksomhedens CVR-nummer eller navn."},
+    )
+    navn = forms.CharField(label="Navn", max_length=200, required=False)
+    kommune = forms.ModelChoiceField(
+        label="Kommune (hovedsæde)", queryset=Kommune.objects.all(), required=False
+    )
+    stiftelsesdato = forms.DateField(label="Stiftelsesdato", required=False, widget=dato_widget())
+
+    def __init__(self, *args, virksomhed=None, **kwargs):
+        if virksomhed is not None:
+            kwargs["initial"] = {**(kwargs.get("initial") or {}), "soeg": virksomhed.cvr}
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].choices = kommunevalg()
+        for navn in ("navn", "kommune", "stiftelsesdato"):
+            self.fields[navn].betinget = True  # required for a new company only
+        self.virksomhed = virksomhed if not self.is_bound else None
+        self.ny_virksomhed = None
+
+    def clean(self):
+        data = super().clean()
+        soeg = (data.get("soeg") or "").strip()
+        if not soeg:
+            return data
+        cvr = normaliser_cvr(soeg)
+        if not cvr.isdigit():
+            self.virksomhed = self._find_paa_navn(soeg)
+            return data
+        try:
+            valider_cvr(cvr)
+        except ValidationError as fejl:
+            self.add_error("soeg", fejl)
+            return data
+        self.virksomhed = Virksomhed.objects.select_related("kommune").filter(cvr=cvr).first()
+        if self.virksomhed is None:
+            self._ny(cvr, data)
+        return data
+
+    def _find_paa_navn(self, soeg):
+        eksakt = list(Virksomhed.objects.filter(navn__iexact=soeg)[:2])
+        if len(eksakt) == 1:
+            return eksakt[0]
+        traef = eksakt or list(
+            Virksomhed.objects.filter(navn__icontains=soeg)[: MAKS_NAVNETRAEF + 1]
+        )
+        if len(traef) == 1:
+            return traef[0]
+        if not traef:
+            self.add_error(
+                "soeg",
+                f"Ingen virksomhed hedder »{soeg}«. Skriv CVR-nummeret for at oprette den.",
+            )
+        else:
+            navne = "; ".join(f"{v.navn} ({v.cvr})" for v in traef[:MAKS_NAVNETRAEF])
+            flere = " m.fl." if len(traef) > MAKS_NAVNETRAEF else ""
+            self.add_error(
+                "soeg",
+                f"Flere virksomheder passer på »{soeg}«: {navne}{flere}. Skriv CVR-nummeret.",
+            )
+        return None
+
+    def _ny(self, cvr, data):
+        mangler = {
+            "navn": "Skriv navnet på den nye virksomhed.",
+            "kommune": "Vælg den nye virksomheds kommune (hovedsæde).",
+            "stiftelsesdato": "Angiv den nye virksomheds stiftelsesdato.",
+        }
+        for felt, besked in mangler.items():
+            if not data.get(felt) and felt not in self.errors:
+                self.add_error(felt, besked)
+        ny = Virksomhed(
+            cvr=cvr, navn=(data.get("navn") or "").strip(), kommune=data.get("kommune"),
+            stiftelsesdato=data.get("stiftelsesdato"),
+        )
+        try:
+            ny.full_clean(exclude=[f for f in ("navn", "kommune", "stiftelsesdato")
+                                   if f in self.errors])
+        except ValidationError as fejl:
+            for felt, beskeder in fejl.message_dict.items():
+                felt = "soeg" if felt == "cvr" else felt
+                for besked in beskeder:
+                    self.add_error(felt if felt in self.fields else None, besked)
+        if not self.errors:
+            self.ny_virksomhed = {
+                "cvr": cvr, "navn": ny.navn, "kommune": ny.kommune,
+                "stiftelsesdato": ny.stiftelsesdato,
+            }
+
+    @property
+    def er_ny(self) -> bool:
+        """A new company is being entered: the fields below the CVR are needed and shown."""
+        felter = ("navn", "kommune", "stiftelsesdato")
+        return self.ny_virksomhed is not None or self.is_bound and any(
+            self.data.get(self.add_prefix(f)) or self.errors.get(f) for f in felter
+        )
+
+
+class ForloebForm(DanskFormMixin, forms.ModelForm):
+    gem_alligevel = forms.BooleanField(
+        label="Gem alligevel – det er ikke en dublet", required=False
+    )
+
+    class Meta:
+        model = Forloeb
+        fields = ["type", "startdato", "slutdato", "raadgiver", "emner", "fyrtaarn"]
+        widgets = {
+            "type": forms.RadioSelect,
+            "startdato": dato_widget(),
+            "slutdato": dato_widget(),
+            "raadgiver": forms.TextInput(attrs={"list": "raadgivere", "autocomplete": "off"}),
+            "emner": forms.CheckboxSelectMultiple,
+            "fyrtaarn": forms.RadioSelect,
+        }
+        help_texts = {
+            "type": "Handlingsplan: driftssegmentet. Vækst- og omstillingsplan: vækstsegmentet.",
+            "slutdato": "Tom, mens forløbet er igangværende.",
+        }
+        error_messages = {
+            "type": {"required": "Vælg forløbstypen."},
+            "startdato": {"required": "Angiv startdatoen.", "invalid": "Skriv en gyldig dato."},
+            "slutdato": {"invalid": "Skriv en gyldig dato."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [(v, t.split(" (")[0]) for v, t in Forloeb.Type.choices]
+        self.fields["fyrtaarn"].choices = [("", "Intet"), *Forloeb._meta.get_field(
+            "fyrtaarn").choices]
+        self.fields["emner"].queryset = Emne.objects.order_by(
+            Case(When(kode="andet", then=1), default=0), "navn"
+        )
+
+
+class ForloebRetForm(AarsagMixin, ForloebForm):
+    pass
+
+
+class HenvisningForm(DanskFormMixin, forms.Form):
+    """One henvisning of a forløb. An unknown aktør is created as a private adviser, but only when
+    the user says so, so that a typo does not become a new aktør."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    aktoer = forms.CharField(
+        label="Aktør",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "aktoerer", "autocomplete": "off"}),
+    )
+    dato = forms.DateField(
+        label="Dato", required=False, widget=dato_widget(),
+        validators=[valider_registreringsdato],
+        error_messages={"invalid": "Skriv en gyldig dato."},
+    )
+    ny_privat = forms.BooleanField(label="Ny privat rådgiver", required=False)
+
+    def __init__(self, *args, aktoerer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aktoerer = aktoerer if aktoerer is not None else {}
+
+    def clean(self):
+        data = super().clean()
+        navn = (data.get("aktoer") or "").strip()
+        data["aktoer"] = None
+        data["ny_aktoer"] = ""
+        if not navn:
+            self.add_error("aktoer", "Angiv den aktør, virksomheden er henvist til.")
+        elif navn.casefold() in self.aktoerer:
+            data["aktoer"] = self.aktoerer[navn.casefold()]
+        elif data.get("ny_privat"):
+            data["ny_aktoer"] = " ".join(navn.split())
+        else:
+            forslag = [k for k in self.aktoerer if k.startswith(navn.casefold())] or (
+                get_close_matches(navn.casefold(), list(self.aktoerer), n=1, cutoff=0.8)
+            )
+            mente = f" Mente du »{self.aktoerer[forslag[0]].navn}«?" if forslag else ""
+            self.add_error(
+                "aktoer",
+                f"»{navn}« er ikke en kendt aktør.{mente} Vælg en fra listen, eller sæt kryds "
+                "i »Ny privat rådgiver« for at oprette den.",
+            )
+        return data
+
+
+class BaseHenvisningFormSet(forms.BaseFormSet):
+    """Henvisninger of one forløb; the aktører are read once for all rows."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._aktoerer = None
+
+    @property
+    def aktoerer(self) -> dict:
+        if self._aktoerer is None:
+            self._aktoerer = {a.navn.casefold(): a for a in Aktoer.objects.all()}
+        return self._aktoerer
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "aktoerer": self.aktoerer}
+
+    def clean(self):
+        set_ = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            noegle = (data.get("aktoer") or data.get("ny_aktoer"), data.get("dato"))
+            if noegle[0] and noegle in set_:
+                raise ValidationError("Den samme henvisning (aktør og dato) står to gange.")
+            set_.add(noegle)
+
+    def henvisninger(self, startdato):
+        """(id or None, aktør or None, new adviser name, date) of every row kept; an empty date
+        is the forløb's start date."""
+        return [
+            (f.cleaned_data.get("id"), f.cleaned_data["aktoer"], f.cleaned_data["ny_aktoer"],
+             f.cleaned_data.get("dato") or startdato)
+            for f in self.forms
+            if f.has_changed() and not self._should_delete_form(f) and f.cleaned_data
+        ]
+
+    def slettede_id(self):
+        return [
+            f.cleaned_data["id"] for f in self.forms
+            if self._should_delete_form(f) and f.cleaned_data.get("id")
+        ]
+
+
+HenvisningFormSet = forms.formset_factory(
+    HenvisningForm, formset=BaseHenvisningFormSet, extra=1, can_delete=True
+)
+
+
+class VirksomhedForm(DanskFormMixin, forms.ModelForm):
+    class Meta:
+        model = Virksomhed
+        fields = ["cvr", "navn", "kommune", "stiftelsesdato"]
+        widgets = {"stiftelsesdato": dato_widget()}
+        error_messages = {
+            "kommune": {"required": "Vælg virksomhedens kommune (hovedsæde)."},
+            "stiftelsesdato": {"required": "Angiv stiftelsesdatoen."},
+            "navn": {"required": "Skriv virksomhedens navn."},
+            "cvr": {"unique": "Der er allerede en virksomhed med det CVR-nummer."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].choices = kommunevalg()
+        self.fields["cvr"].max_length = 20  # "DK 1234 5678" is accepted and compacted
+        self.fields["cvr"].widget.attrs.update(maxlength=20, inputmode="numeric")
+
+    def clean_cvr(self):
+        return normaliser_cvr(self.cleaned_data["cvr"])
+
+
+class VirksomhedRetForm(AarsagMixin, VirksomhedForm):
+    pass
+
+
+class AITjekForm(DanskFormMixin, forms.ModelForm):
+    class Meta:
+        model = AITjek
+        fields = ["dato", "henvist_af_lokal_erhvervsservice"]
+        widgets = {"dato": dato_widget()}
+        error_messages = {"dato": {"required": "Angiv datoen for AI-tjekket."}}
+
+
+class AITjekRetForm(AarsagMixin, AITjekForm):
+    pass
+
+
+class AktivitetForm(DanskFormMixin, forms.ModelForm):
+    class Meta:
+        model = Aktivitet
+        fields = ["type", "titel", "dato", "partnere", "kommuner", "fyrtaarn"]
+        widgets = {
+            "type": forms.RadioSelect,
+            "dato": dato_widget(),
+            "partnere": forms.CheckboxSelectMultiple,
+            "kommuner": forms.CheckboxSelectMultiple,
+            "fyrtaarn": forms.RadioSelect,
+        }
+        error_messages = {
+            "type": {"required": "Vælg aktivitetens type."},
+            "titel": {"required": "Giv aktiviteten en titel."},
+            "dato": {"required": "Angiv datoen."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = Aktivitet.Type.choices
+        self.fields["fyrtaarn"].choices = [("", "Intet"), *Aktivitet._meta.get_field(
+            "fyrtaarn").choices]
+        # Private advisers are many and seldom partners: only those already chosen are listed.
+        valgte = self.instance.partnere.all() if self.instance.pk else Aktoer.objects.none()
+        partnere = Aktoer.objects.filter(~Q(type=Aktoer.Type.PRIVAT) | Q(pk__in=valgte))
+        self.fields["partnere"].queryset = partnere.order_by("type", "navn")
+        self.fields["partnere"].choices = aktoervalg(self.fields["partnere"].queryset)
+        self.fields["kommuner"].choices = kommunevalg()[1:]
+
+
+class AktivitetRetForm(AarsagMixin, AktivitetForm):
+    pass
+
+
+class ProgramdeltagelseForm(DanskFormMixin, forms.ModelForm):
+    class Meta:
+        model = Programdeltagelse
+        fields = ["program", "status", "dato"]
+        widgets = {
+            "program": forms.RadioSelect, "status": forms.RadioSelect, "dato": dato_widget(),
+        }
+        error_messages = {
+            "program": {"required": "Vælg programmet."},
+            "status": {"required": "Vælg status."},
+            "dato": {"required": "Angiv datoen."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = Programdeltagelse.Program.choices
+        self.fields["status"].choices = Programdeltagelse.Status.choices
+
+
+class ProgramdeltagelseRetForm(AarsagMixin, ProgramdeltagelseForm):
+    pass
+
+
+class SamarbejdsaftaleForm(DanskFormMixin, forms.ModelForm):
+    class Meta:
+        model = Samarbejdsaftale
+        fields = ["aktoer", "dato", "beskrivelse"]
+        widgets = {"dato": dato_widget(), "beskrivelse": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "aktoer": {"required": "Vælg klyngen."},
+            "dato": {"required": "Angiv datoen for aftalen."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aktoer"].empty_label = "Vælg klynge"
+
+
+class SamarbejdsaftaleRetForm(AarsagMixin, SamarbejdsaftaleForm):
+    pass
+
+
+class SletForm(DanskFormMixin, forms.Form):
+    aarsag = forms.CharField(
+        label="Årsag", required=False, max_length=100,
+        help_text="Gemmes i historikken sammen med dit navn.",
+    )
+
+
+class Formularsaet:
+    """The forms of one registration, validated together and reported in one error summary.
+
+    ``valg`` picks the company (or is None for records without one); ``form`` is the record's
+    own form.
+    """
+
+    def __init__(self, form, valg=None):
+        self.form = form
+        self.valg = valg
+
+    def alle(self):
+        return [f for f in (self.valg, self.form) if f is not None]
+
+    def is_valid(self) -> bool:
+        return all([f.is_valid() for f in self.alle()])
+
+    @property
+    def is_bound(self) -> bool:
+        return self.form.is_bound
+
+    def fejl(self):
+        """(anchor, label, message) of every error, for the summary that links to the fields."""
+        return [fejl for f in self.alle() for fejl in formfejl(f)]
+
+    def felter(self) -> dict:
+        """The record's own cleaned fields, as keyword arguments for its service."""
+        return {k: v for k, v in self.form.cleaned_data.items() if k not in ("aarsag",)}
+
+    @property
+    def aarsag(self) -> str:
+        return self.form.cleaned_data.get("aarsag", "") if self.form.is_bound else ""
+
+    def tilfoej_fejl(self, fejl: ValidationError):
+        """Show an error raised when saving (a service's ``full_clean``) on the form."""
+        beskeder = fejl.message_dict if hasattr(fejl, "error_dict") else {None: fejl.messages}
+        for felt, tekster in beskeder.items():
+            felt = felt if felt in self.form.fields else None
+            for tekst in tekster:
+                self.form.add_error(felt, tekst)
+
+
+class ForloebFormularsaet(Formularsaet):
+    """A forløb: its company, its own fields and its henvisninger; a likely double registration
+    stops the save until the user ticks "Gem alligevel"."""
+
+    def __init__(self, form, valg, henvisninger):
+        super().__init__(form, valg)
+        self.henvisninger = henvisninger
+        self.dubletter = []
+
+    def is_valid(self) -> bool:
+        gyldig = all([self.valg.is_valid(), self.form.is_valid(), self.henvisninger.is_valid()])
+        if gyldig and self.valg.virksomhed and not self.form.cleaned_data["gem_alligevel"]:
+            self.dubletter = list(forloeb_mulige_dubletter(
+                cvr=self.valg.virksomhed.cvr,
+                type=self.form.cleaned_data["type"],
+                startdato=self.form.cleaned_data["startdato"],
+                undtagen_pk=self.form.instance.pk,
+            ))
+        return gyldig and not self.dubletter
+
+    def fejl(self):
+        fejl = super().fejl()
+        if not self.henvisninger.is_bound:
+            return fejl
+        for tekst in self.henvisninger.non_form_errors():
+            fejl.append(("henvisninger", "Henvisninger", tekst))
+        for nr, form in enumerate(self.henvisninger.forms, start=1):
+            if not self.henvisninger._should_delete_form(form):
+                fejl += [(a, f"Henvisning {nr}: {e}", t) for a, e, t in formfejl(form)]
+        if self.dubletter:
+            fejl.append((self.form["gem_alligevel"].auto_id, "Mulig dublet",
+                         "Forløbet ligner et, der allerede er registreret."))
+        return fejl
+
+    def felter(self) -> dict:
+        return {k: v for k, v in super().felter().items() if k != "gem_alligevel"}
+
+
+def formfejl(form):
+    """(anchor, label, message) for each error of ``form``; the anchor is the focusable input."""
+    fejl = [(None, "", tekst) for tekst in form.non_field_errors()]
+    for felt in form:
+        for tekst in felt.errors:
+            anker = felt.id_for_label or f"{felt.auto_id}_0"
+            fejl.append((anker, felt.label, tekst))
+    return fejl

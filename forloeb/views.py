@@ -1,0 +1,483 @@
+"""The registration screens: lists with filters and Excel export, the forms that create, change
+and delete records, the company page and the front page of /registrering/.
+
+Seven record kinds share the same list, export, edit and delete views; an :class:`Art` says what
+differs (model, form, table, filters, service, workbook sheets). The forløb form, which also takes
+the company and the henvisninger, has views of its own. Every view states what it requires: a
+logged-in user (anonymous users go to the login page) with the model permission for the action;
+anyone else gets 403.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, ProtectedError, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import capfirst
+from django_tables2 import RequestConfig
+
+from . import filters, forms, services, tables
+from .arbejdsbog import skriv_arbejdsbog
+from .models import (
+    AITjek,
+    Aktivitet,
+    Aktoer,
+    Forloeb,
+    Henvisning,
+    Programdeltagelse,
+    Samarbejdsaftale,
+    Virksomhed,
+)
+from .views_import import kan_importere
+
+PR_SIDE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Art:
+    """One kind of registration and what its screens need to know about it."""
+
+    slug: str  # URL names: forloeb:<slug>_liste, _opret, _ret, _slet, _eksport
+    titel: str  # the list's heading
+    bestemt: str  # "Forløbet": the subject of "… er gemt"
+    model: type
+    filterset: type
+    tabel: type
+    ark: Callable  # filtered queryset -> {IMPORTFORMAT sheet: queryset}
+    form: type | None = None
+    ret_form: type | None = None
+    opret: Callable | None = None  # the service that creates one
+    med_virksomhed: bool = False  # the company is picked (or created) on the same form
+    noegle: str = "pk"  # the field that names one record in its URLs
+
+    def tilladelse(self, handling: str) -> str:
+        return f"forloeb.{handling}_{self.model._meta.model_name}"
+
+    def url(self, handling: str, **kwargs) -> str:
+        return reverse(f"forloeb:{self.slug}_{handling}", kwargs=kwargs or None)
+
+    @property
+    def liste_url(self) -> str:
+        return self.url("liste")
+
+    @property
+    def eksport_url(self) -> str:
+        return self.url("eksport")
+
+    @property
+    def opret_url(self) -> str:
+        """The create page; henvisninger have none (they are entered on their forløb)."""
+        return self.url("opret") if self.opret or self.slug == "forloeb" else ""
+
+    @property
+    def ental(self) -> str:
+        return self.model._meta.verbose_name
+
+    @property
+    def ny_titel(self) -> str:
+        """"Nyt forløb", "Ny aktivitet": Danish gender, by the kind."""
+        nyt = self.slug in ("forloeb", "ai_tjek")
+        return f"{'Nyt' if nyt else 'Ny'} {self.ental}"
+
+    def instans_url(self, handling: str, instans) -> str:
+        return self.url(handling, **{self.noegle: getattr(instans, self.noegle)})
+
+    def side_url(self, instans) -> str:
+        """Where a record is opened: a company's page, otherwise its edit form."""
+        if self.slug == "virksomhed":
+            return reverse("forloeb:virksomhed_side", args=[instans.cvr])
+        return self.instans_url("ret", instans)
+
+
+def _virksomheder_af(felt):
+    return lambda qs: Virksomhed.objects.filter(pk__in=qs.values(felt))
+
+
+ARTER = {
+    art.slug: art
+    for art in (
+        Art("forloeb", "Forløb", "Forløbet", Forloeb, filters.ForloebFilter,
+            tables.ForloebTabel,
+            lambda qs: {"Virksomheder": _virksomheder_af("virksomhed")(qs), "Forloeb": qs,
+                        "Henvisninger": Henvisning.objects.filter(forloeb__in=qs.values("pk"))},
+            forms.ForloebForm, forms.ForloebRetForm),
+        Art("virksomhed", "Virksomheder", "Virksomheden", Virksomhed, filters.VirksomhedFilter,
+            tables.VirksomhedTabel, lambda qs: {"Virksomheder": qs},
+            forms.VirksomhedForm, forms.VirksomhedRetForm, services.virksomhed_create,
+            noegle="cvr"),
+        Art("henvisning", "Henvisninger", "Henvisningen", Henvisning, filters.HenvisningFilter,
+            tables.HenvisningTabel,
+            lambda qs: {
+                "Virksomheder": _virksomheder_af("forloeb__virksomhed")(qs),
+                "Forloeb": Forloeb.objects.filter(pk__in=qs.values("forloeb")),
+                "Henvisninger": qs,
+            }),
+        Art("ai_tjek", "AI-tjek", "AI-tjekket", AITjek, filters.AITjekFilter,
+            tables.AITjekTabel,
+            lambda qs: {"Virksomheder": _virksomheder_af("virksomhed")(qs), "AI-tjek": qs},
+            forms.AITjekForm, forms.AITjekRetForm, services.ai_tjek_create, True),
+        Art("aktivitet", "Aktiviteter", "Aktiviteten", Aktivitet, filters.AktivitetFilter,
+            tables.AktivitetTabel, lambda qs: {"Aktiviteter": qs},
+            forms.AktivitetForm, forms.AktivitetRetForm, services.aktivitet_create),
+        Art("programdeltagelse", "Programdeltagelser", "Programdeltagelsen", Programdeltagelse,
+            filters.ProgramdeltagelseFilter, tables.ProgramdeltagelseTabel,
+            lambda qs: {"Virksomheder": _virksomheder_af("virksomhed")(qs), "Programmer": qs},
+            forms.ProgramdeltagelseForm, forms.ProgramdeltagelseRetForm,
+            services.programdeltagelse_create, True),
+        Art("samarbejdsaftale", "Samarbejdsaftaler", "Samarbejdsaftalen", Samarbejdsaftale,
+            filters.SamarbejdsaftaleFilter, tables.SamarbejdsaftaleTabel,
+            lambda qs: {"Samarbejdsaftaler": qs},
+            forms.SamarbejdsaftaleForm, forms.SamarbejdsaftaleRetForm,
+            services.samarbejdsaftale_create),
+    )
+}
+
+
+def kraever(handling: str):
+    """Login, then the model permission ``forloeb.<handling>_<model>`` of the view's ``art``."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def med_tilladelse(request, *args, art: Art, **kwargs):
+            if not request.user.has_perm(art.tilladelse(handling)):
+                raise PermissionDenied
+            return view(request, *args, art=art, **kwargs)
+
+        return med_tilladelse
+
+    return decorator
+
+
+# --- Front page and company ---------------------------------------------------------------------
+
+
+@login_required
+@permission_required("forloeb.view_forloeb", raise_exception=True)
+def oversigt(request):
+    tal = [(art, art.model.objects.aggregate(
+        i_alt=Count("pk"), mine=Count("pk", filter=Q(oprettet_af=request.user)),
+    )) for art in ARTER.values()]
+    mine_igangvaerende = Forloeb.objects.filter(
+        oprettet_af=request.user, slutdato__isnull=True
+    ).count()
+    return render(request, "forloeb/oversigt.html", {
+        "arter": ARTER, "tal": tal, "seneste": _seneste(request.user),
+        "mine_igangvaerende": mine_igangvaerende, "kan_importere": kan_importere(request.user),
+    })
+
+
+@login_required
+@permission_required("forloeb.view_virksomhed", raise_exception=True)
+def virksomhed_side(request, cvr):
+    virksomhed = get_object_or_404(Virksomhed.objects.select_related("kommune__region"), cvr=cvr)
+    return render(request, "forloeb/virksomhed.html", {
+        "virksomhed": virksomhed,
+        "forloeb": virksomhed.forloeb.prefetch_related("emner", "henvisninger__aktoer"),
+        "ai_tjek": virksomhed.ai_tjek.all(),
+        "programdeltagelser": virksomhed.programdeltagelser.all(),
+        "historik": _historik(virksomhed),
+    })
+
+
+@login_required
+@permission_required("forloeb.view_virksomhed", raise_exception=True)
+def virksomhed_soeg(request):
+    """Companies matching ``q`` (CVR or name) as JSON, for the company field's suggestions."""
+    q = request.GET.get("q", "").strip()
+    fundne = filters.VirksomhedFilter({"soeg": q}, filters.VirksomhedFilter.grundlag()).qs
+    return JsonResponse({"resultater": [
+        {"cvr": v.cvr, "navn": v.navn, "kommune": v.kommune.navn,
+         "stiftelsesdato": v.stiftelsesdato.strftime("%d-%m-%Y")}
+        for v in (fundne[:10] if len(q) >= 2 else [])
+    ]})
+
+
+# --- Lists and export ---------------------------------------------------------------------------
+
+
+@kraever("view")
+def liste(request, art: Art):
+    filterset = art.filterset(request.GET or None, art.filterset.grundlag(), request=request)
+    tabel = art.tabel(filterset.qs, order_by_field="sortering", page_field="side")
+    RequestConfig(request, paginate={"per_page": PR_SIDE}).configure(tabel)
+    return render(request, "forloeb/liste.html", {
+        "art": art, "filter": filterset, "tabel": tabel,
+        "kan_oprette": request.user.has_perm(art.tilladelse("add")),
+    })
+
+
+@kraever("view")
+def eksport(request, art: Art):
+    filterset = art.filterset(request.GET or None, art.model.objects.all(), request=request)
+    indhold = skriv_arbejdsbog(art.ark(filterset.qs))
+    svar = HttpResponse(indhold, content_type=XLSX)
+    navn = f"{art.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    svar["Content-Disposition"] = f'attachment; filename="{navn}"'
+    return svar
+
+
+# --- Create, change, delete ---------------------------------------------------------------------
+
+
+@kraever("add")
+def opret(request, art: Art):
+    data = request.POST if request.method == "POST" else None
+    valg = _valg(request, data) if art.med_virksomhed else None
+    saet = forms.Formularsaet(art.form(data), valg)
+    if data is not None and saet.is_valid():
+        instans = _gem(saet, lambda: art.opret(
+            **saet.felter(), **_virksomhed(valg, request.user), bruger=request.user,
+        ))
+        if instans is not None:
+            return _efter_gem(request, art, instans)
+    return _formularside(request, art, saet)
+
+
+@kraever("change")
+def ret(request, art: Art, **noegle):
+    instans = get_object_or_404(art.model, **noegle)
+    data = request.POST if request.method == "POST" else None
+    valg = _valg(request, data, instans.virksomhed) if art.med_virksomhed else None
+    saet = forms.Formularsaet(art.ret_form(data, instance=instans), valg)
+    if data is not None and saet.is_valid():
+        felter, m2m = _uden_m2m(art, saet.felter())
+        if _gem(saet, lambda: services.opdater(
+            instans, bruger=request.user, aarsag=saet.aarsag, m2m=m2m,
+            **felter, **_virksomhed(valg, request.user),
+        )):
+            return _efter_gem(request, art, instans)
+    return _formularside(request, art, saet, instans)
+
+
+@kraever("delete")
+def slet(request, art: Art, **noegle):
+    instans = get_object_or_404(art.model, **noegle)
+    form = forms.SletForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.slet(instans, bruger=request.user, aarsag=form.cleaned_data["aarsag"])
+        except ProtectedError:
+            form.add_error(None, f"{art.bestemt} har registreringer og kan ikke slettes. "
+                                 "Slet eller flyt dem først.")
+        else:
+            messages.success(request, f"{art.bestemt} er slettet: {instans}.")
+            return redirect(art.url("liste"))
+    return render(request, "forloeb/slet.html", {"art": art, "instans": instans, "form": form})
+
+
+@login_required
+@permission_required("forloeb.add_forloeb", raise_exception=True)
+def forloeb_opret(request):
+    data = request.POST if request.method == "POST" else None
+    raadgiver = request.GET.get("raadgiver") or request.user.get_full_name()
+    saet = forms.ForloebFormularsaet(
+        forms.ForloebForm(data, initial={"raadgiver": raadgiver}), _valg(request, data),
+        forms.HenvisningFormSet(data, prefix="henvisning"),
+    )
+    if data is not None and saet.is_valid():
+        forloeb = _gem(saet, lambda: _gem_forloeb(saet, request.user))
+        if forloeb is not None:
+            return _efter_gem(request, ARTER["forloeb"], forloeb, raadgiver=forloeb.raadgiver)
+    return _formularside(request, ARTER["forloeb"], saet)
+
+
+@login_required
+@permission_required("forloeb.change_forloeb", raise_exception=True)
+def forloeb_ret(request, pk):
+    forloeb = get_object_or_404(Forloeb.objects.select_related("virksomhed"), pk=pk)
+    data = request.POST if request.method == "POST" else None
+    henvisninger = [{"id": h.pk, "aktoer": h.aktoer.navn, "dato": h.dato}
+                    for h in forloeb.henvisninger.select_related("aktoer")]
+    saet = forms.ForloebFormularsaet(
+        forms.ForloebRetForm(data, instance=forloeb), _valg(request, data, forloeb.virksomhed),
+        forms.HenvisningFormSet(data, prefix="henvisning", initial=henvisninger),
+    )
+    if data is not None and saet.is_valid():
+        if _gem(saet, lambda: _gem_forloeb(saet, request.user, forloeb)):
+            return _efter_gem(request, ARTER["forloeb"], forloeb, raadgiver=forloeb.raadgiver)
+    return _formularside(request, ARTER["forloeb"], saet, forloeb)
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _valg(request, data, virksomhed=None):
+    initial = {"soeg": request.GET["cvr"]} if "cvr" in request.GET else None
+    return forms.VirksomhedValgForm(data, prefix="virksomhed", virksomhed=virksomhed,
+                                    initial=initial)
+
+
+def _virksomhed(valg, bruger) -> dict:
+    """The picked company, created first when it is new; nothing for records without one."""
+    if valg is None:
+        return {}
+    if valg.virksomhed is None:
+        valg.virksomhed = services.virksomhed_create(**valg.ny_virksomhed, bruger=bruger)
+    return {"virksomhed": valg.virksomhed}
+
+
+def _uden_m2m(art, felter):
+    m2m_navne = {f.name for f in art.model._meta.many_to_many}
+    m2m = {navn: felter.pop(navn) for navn in list(felter) if navn in m2m_navne}
+    return felter, m2m
+
+
+def _gem(saet, gem):
+    """Run ``gem`` (service calls) in one transaction; a ValidationError raised there shows on
+    the form instead, and nothing is written."""
+    try:
+        with transaction.atomic():
+            return gem() or True
+    except ValidationError as fejl:
+        if saet.valg is not None and saet.valg.ny_virksomhed is not None:
+            saet.valg.virksomhed = None  # it was rolled back with the rest
+        saet.tilfoej_fejl(fejl)
+        return None
+
+
+def _gem_forloeb(saet, bruger, forloeb=None):
+    """Create or change a forløb with its company and henvisninger. A new private adviser typed
+    on a henvisning is created as aktør type privat."""
+    felter, m2m = _uden_m2m(ARTER["forloeb"], saet.felter())
+    virksomhed = _virksomhed(saet.valg, bruger)["virksomhed"]
+    nye_aktoerer = {}
+
+    def aktoer(kendt, ny_navn):
+        if kendt is None and ny_navn.casefold() not in nye_aktoerer:
+            nye_aktoerer[ny_navn.casefold()] = services.aktoer_create(
+                navn=ny_navn, type=Aktoer.Type.PRIVAT, bruger=bruger
+            )
+        return kendt or nye_aktoerer[ny_navn.casefold()]
+
+    raekker = [(id_, aktoer(kendt, ny), dato) for id_, kendt, ny, dato
+               in saet.henvisninger.henvisninger(felter["startdato"])]
+    if forloeb is None:
+        return services.forloeb_create(
+            virksomhed=virksomhed, bruger=bruger, emner=m2m["emner"], **felter,
+            henvisninger=[{"aktoer": a, "dato": d} for _, a, d in raekker],
+        )
+    services.opdater(forloeb, virksomhed=virksomhed, bruger=bruger, aarsag=saet.aarsag, m2m=m2m,
+                     **felter)
+    eksisterende = forloeb.henvisninger.in_bulk()
+    for pk in saet.henvisninger.slettede_id():
+        if pk in eksisterende:
+            services.slet(eksisterende.pop(pk), bruger=bruger, aarsag=saet.aarsag)
+    for id_, aktoer_, dato in raekker:
+        if id_ in eksisterende:
+            services.opdater(eksisterende[id_], aktoer=aktoer_, dato=dato, bruger=bruger,
+                             aarsag=saet.aarsag)
+        else:
+            services.henvisning_create(forloeb=forloeb, aktoer=aktoer_, dato=dato, bruger=bruger)
+    return forloeb
+
+
+def _efter_gem(request, art, instans, **naeste):
+    messages.success(request, f"{art.bestemt} er gemt: {instans}.")
+    if request.POST.get("naeste") == "ny":
+        return redirect(f"{art.url('opret')}?{urlencode(naeste)}" if naeste else art.url("opret"))
+    return redirect(art.url("liste"))
+
+
+def _formularside(request, art, saet, instans=None):
+    skabelon = "forloeb/forloeb_form.html" if art.slug == "forloeb" else "forloeb/form.html"
+    ekstra = {}
+    if art.slug == "forloeb":
+        ekstra = {"aktoerer": sorted(a.navn for a in saet.henvisninger.aktoerer.values()),
+                  "raadgivere": filters.raadgivere()}
+    if instans is not None and request.user.has_perm(art.tilladelse("delete")):
+        ekstra["slet_url"] = art.instans_url("slet", instans)
+    return render(request, skabelon, {
+        "art": art, "saet": saet, "form": saet.form, "valg": saet.valg, "instans": instans,
+        "titel": f"Ret {art.ental}" if instans else art.ny_titel, **ekstra,
+    }, status=422 if saet.is_bound else 200)
+
+
+def _seneste(bruger, antal=10):
+    """The user's latest registrations of every kind, newest first."""
+    poster = []
+    for art in ARTER.values():
+        if art.slug == "henvisning":
+            continue  # entered with, and shown as, their forløb
+        seneste = art.filterset.grundlag().filter(oprettet_af=bruger).order_by("-oprettet")
+        poster += [(obj.oprettet, art, obj, art.side_url(obj)) for obj in seneste[:antal]]
+    return sorted(poster, key=lambda p: p[0], reverse=True)[:antal]
+
+
+HISTORIK_UDELAD = ("oprettet", "opdateret", "oprettet_af", "id")
+HANDLINGER = {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}
+
+
+def _historik(virksomhed, antal=50):
+    """Who changed what, and when, in the company's records: the company itself and its forløb,
+    henvisninger, AI-tjek and programdeltagelser, deleted ones included, newest first."""
+    forloeb_id = Forloeb.history.filter(virksomhed_id=virksomhed.pk).values("id")
+    kilder = [
+        virksomhed.history.all(),
+        Forloeb.history.filter(virksomhed_id=virksomhed.pk),
+        Henvisning.history.filter(forloeb_id__in=forloeb_id).select_related("aktoer"),
+        AITjek.history.filter(virksomhed_id=virksomhed.pk),
+        Programdeltagelse.history.filter(virksomhed_id=virksomhed.pk),
+    ]
+    poster = sorted(
+        (p for qs in kilder for p in qs.select_related("history_user")),
+        key=lambda p: (p.history_date, p.history_id),
+    )
+    forrige, linjer = {}, []
+    for post in poster:
+        noegle = (type(post), post.id)
+        foer = forrige.get(noegle)
+        forrige[noegle] = post
+        aendringer = []
+        if post.history_type == "~" and foer is not None:
+            delta = post.diff_against(foer, excluded_fields=HISTORIK_UDELAD,
+                                      foreign_keys_are_objs=True)
+            aendringer = [_aendring(post, c) for c in delta.changes]
+        linjer.append({
+            "dato": post.history_date, "bruger": post.history_user,
+            "handling": HANDLINGER[post.history_type], "genstand": _genstand(post),
+            "aendringer": aendringer, "aarsag": post.history_change_reason or "",
+        })
+    return linjer[::-1][:antal]
+
+
+def _genstand(post):
+    model = post.instance_type
+    navn = capfirst(model._meta.verbose_name)
+    if model is Virksomhed:
+        return f"{navn} {post.navn}"
+    if model is Henvisning:
+        return f"{navn} til {post.aktoer} ({post.dato:%d-%m-%Y})"
+    if model is Programdeltagelse:
+        return f"{navn} i {post.get_program_display()}"
+    return f"{navn} {post.ekstern_id}"
+
+
+def _aendring(post, aendring):
+    felt = post.instance_type._meta.get_field(aendring.field)
+    return (capfirst(felt.verbose_name), _vis(post, felt, aendring.old),
+            _vis(post, felt, aendring.new))
+
+
+def _vis(post, felt, vaerdi):
+    if felt.many_to_many:
+        return ", ".join(str(list(raekke.values())[-1]) for raekke in vaerdi) or "–"
+    if vaerdi in (None, ""):
+        return "–"
+    if felt.choices:
+        return dict(felt.flatchoices).get(vaerdi, vaerdi)
+    if isinstance(vaerdi, bool):
+        return "Ja" if vaerdi else "Nej"
+    if hasattr(vaerdi, "strftime"):
+        return vaerdi.strftime("%d-%m-%Y")
+    return str(vaerdi)
