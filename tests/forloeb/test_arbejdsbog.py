@@ -148,3 +148,17 @@ def test_template_has_a_guidance_sheet_and_a_guidance_row_above_each_header():
 ])
 def test_headers_are_matched_without_case_spaces_or_danish_letters(overskrift, normaliseret):
     assert normaliser_overskrift(overskrift) == normaliseret
+
+
+@pytest.mark.django_db
+def test_the_list_export_writes_formula_looking_names_as_text(client, registrant):
+    from django.urls import reverse
+
+    factories.virksomhed(navn='=HYPERLINK("http://ondt.example","Klik")')
+    factories.virksomhed(navn="+45 Consult")
+    client.force_login(registrant)
+    svar = client.get(reverse("forloeb:virksomhed_eksport"))
+    assert svar.status_code == 200
+    celler = {c.value: c for c in aaben(svar.content)["Virksomheder"]["B"][1:]}
+    for navn in ('=HYPERLINK("http://ondt.example","Klik")', "+45 Consult"):
+        assert celler[navn].data_type == "s" and celler[navn].quotePrefix is True
