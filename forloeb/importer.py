@@ -66,7 +66,8 @@ NOEGLEKOLONNE = {"Virksomheder": "cvr", "Forloeb": "ekstern_id", "Aktoerer": "na
 
 
 def aarsag_for(filnavn: str) -> str:
-    return f"Import af {Path(filnavn).name}"
+    """The history's reason; simple_history keeps at most 100 characters."""
+    return f"Import af {Path(filnavn).name}"[:100]
 
 
 def for_stor_besked(stoerrelse: int) -> str:

@@ -358,3 +358,13 @@ def test_a_filled_in_template_imports_below_its_guidance_row(kontrakt_2025):
     svar = importer(buffer.getvalue(), "udfyldt.xlsx")
     assert svar.ok, svar.tekst()
     assert taelling(svar)["Virksomheder"] == (1, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_long_file_name_fits_the_historys_reason(kontrakt_2025, administrator):
+    fil = bog(Virksomheder=[VIRKSOMHED_OVERSKRIFT, ["10000017", "Bo ApS", "330",
+                                                    date(2001, 1, 1)]])
+    svar = importer(fil, "eksport-" + "x" * 120 + ".xlsx", bruger=administrator)
+    assert svar.gemt
+    aarsag = Virksomhed.objects.get().history.get().history_change_reason
+    assert aarsag.startswith("Import af eksport-xxx") and len(aarsag) == 100
