@@ -22,12 +22,15 @@ def indikator_resultater(
 ) -> list[Resultat]:
     """Every indicator of ``kontrakt`` for ``periode``, ordered by goal number and
     ``raekkefoelge``. The number of queries does not grow with the number of records: one for
-    the indicators, one per record model counted, three for the by/land distribution, one per
-    dækning indicator, one for målinger and one for milestones."""
+    the indicators, one per record model counted (forløb, AI-tjek, aktiviteter, …), two for the
+    by/land table and population, one per dækning indicator, one for målinger and one for
+    milestones."""
     defs = selectors.indikator_defs(kontrakt)
     arter = {d.art for d in defs}
-    tal = selectors.antal_og_andele(defs, periode)
-    kommuner = selectors.per_kommune(kontrakt, periode) if "fordeling" in arter else []
+    tal, vejledte = selectors.optaelling(defs, periode)
+    kommuner = (
+        selectors.per_kommune(kontrakt, periode, vejledte=vejledte) if "fordeling" in arter else []
+    )
     maalte_noegler = {d.noegle for d in defs if d.art == "maaling"} | {
         d.parametre[del_] for d in defs if d.art == "forhold" for del_ in ("taeller", "naevner")
     }

@@ -169,7 +169,9 @@ def _filter_q(grundlag: str, parametre: dict) -> Q:
         elif navn == "ivaerksaetter" and vaerdi:
             q &= _ivaerksaetter_q(g.startfelt)
         elif navn == "region":
-            q &= Q(virksomhed__kommune__region_id=vaerdi)
+            # IN (the region's kommuner) rather than a join to kommune on every record
+            kommuner = Kommune.objects.filter(region_id=vaerdi).values("kode")
+            q &= Q(virksomhed__kommune_id__in=kommuner)
         elif navn == "aktivitetstype":
             q &= Q(type=vaerdi)
         elif navn == "program":
@@ -242,16 +244,22 @@ def _def(indikator: Indikator) -> IndikatorDef:
 # Aggregates: one query per grundlag and period
 
 
-def antal_og_andele(defs: list[IndikatorDef], periode: Periode) -> dict[str, tuple[int, int]]:
-    """Counts for every ``antal`` and ``andel`` indicator among ``defs``.
+def optaelling(
+    defs: list[IndikatorDef], periode: Periode
+) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """Counts for every ``antal`` and ``andel`` indicator among ``defs``, and the guided
+    companies per kommune (what ``fordeling`` needs).
 
-    Returns ``{noegle: (taeller, naevner)}`` (``naevner`` 0 for ``antal``). All indicators on
-    the same model are counted in one aggregate query over the records dated in P: forløb,
-    distinct companies and the referral shares together, so there is at most one query per
-    model whatever the number of records.
+    Returns ``({noegle: (taeller, naevner)}, {kommunekode: virksomheder})``; ``naevner`` is 0
+    for ``antal``. All indicators on the same model are counted in one aggregate query over
+    the records dated in P, so there is at most one query per model whatever the number of
+    records. The forløb query is grouped by the company's kommune and the groups (at most 98
+    rows) are added up: one pass over the forløb gives the totals and the by/land
+    distribution. Adding up distinct companies per kommune is exact because a company has
+    exactly one kommune.
     """
     pr_model: dict[type[Model], dict[str, Count]] = defaultdict(dict)
-    datofelt: dict[type[Model], str] = {}
+    datofelt: dict[type[Model], str] = {Forloeb: "slutdato"}
     for d in defs:
         if d.art == Indikator.Art.ANTAL:
             grundlag = d.parametre.get("grundlag", "forloeb")
@@ -265,18 +273,32 @@ def antal_og_andele(defs: list[IndikatorDef], periode: Periode) -> dict[str, tup
             naevner_q, taeller_q = _andel_q(d.parametre)
             pr_model[Forloeb][f"{d.noegle}|n"] = Count("pk", filter=naevner_q or None)
             pr_model[Forloeb][f"{d.noegle}|t"] = Count("pk", filter=taeller_q)
-            datofelt[Forloeb] = "slutdato"
-    tal: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        elif d.art == Indikator.Art.FORDELING:
+            pr_model[Forloeb]["|vejledte"] = Count("virksomhed", distinct=True)
+
+    # every key is there even when no record is (a grouped query then returns no rows)
+    tal = {navn.split("|")[0]: [0, 0] for optaellinger in pr_model.values()
+           for navn in optaellinger if not navn.startswith("|")}
+    vejledte: dict[str, int] = {}
     for model, optaellinger in pr_model.items():
         # Aliases must be identifiers; keys such as "M7.korte|t" are not.
         aliaser = {f"a{i}": navn for i, navn in enumerate(optaellinger)}
-        svar = model.objects.filter(_i_perioden(datofelt[model], periode)).aggregate(
-            **{alias: optaellinger[navn] for alias, navn in aliaser.items()}
-        )
-        for alias, navn in aliaser.items():
-            noegle, del_ = navn.split("|")
-            tal[noegle][0 if del_ == "t" else 1] = svar[alias] or 0
-    return {noegle: (t, n) for noegle, (t, n) in tal.items()}
+        udtryk = {alias: optaellinger[navn] for alias, navn in aliaser.items()}
+        poster = model.objects.filter(_i_perioden(datofelt[model], periode))
+        if model is Forloeb:
+            grupper = list(
+                poster.values("virksomhed__kommune_id").annotate(**udtryk).order_by()
+            )
+        else:
+            grupper = [poster.aggregate(**udtryk)]
+        for gruppe in grupper:
+            for alias, navn in aliaser.items():
+                noegle, del_ = navn.split("|")
+                if del_ == "vejledte":
+                    vejledte[gruppe["virksomhed__kommune_id"]] = gruppe[alias]
+                else:
+                    tal[noegle][0 if del_ == "t" else 1] += gruppe[alias] or 0
+    return {noegle: (t, n) for noegle, (t, n) in tal.items()}, vejledte
 
 
 def _kommuner_med_kategori(kontrakt: Resultatkontrakt) -> list[tuple[str, str, str]]:
@@ -304,11 +326,14 @@ def by_land(kontrakt: Resultatkontrakt) -> dict[str, str]:
     return {kode: kategori for kode, _, kategori in _kommuner_med_kategori(kontrakt)}
 
 
-def per_kommune(kontrakt: Resultatkontrakt, periode: Periode) -> list[KommuneTal]:
+def per_kommune(
+    kontrakt: Resultatkontrakt, periode: Periode, *, vejledte: dict[str, int] | None = None
+) -> list[KommuneTal]:
     """Guided companies and population per kommune of the house's region, with by/land.
 
     Three queries: the kommuner with their category, the population figures, and the distinct
-    companies per kommune with a forløb gennemført i P. Population is the latest dated on or
+    companies per kommune with a forløb gennemført i P (skipped when ``vejledte`` is given, as
+    :func:`optaelling` counts them along with the rest). Population is the latest dated on or
     before the period's end (else the latest there is).
     """
     region_id = _region_id(kontrakt)
@@ -321,18 +346,19 @@ def per_kommune(kontrakt: Resultatkontrakt, periode: Periode) -> list[KommuneTal
         ),
         periode.til,
     )
-    virksomheder = dict(
-        Forloeb.objects.filter(
-            _i_perioden("slutdato", periode), virksomhed__kommune__region_id=region_id
+    if vejledte is None:
+        # Grouped over every kommune and picked below (at most 98 rows): a filter on the
+        # region here leads SQLite to walk companies by kommune instead of forløb by slutdato.
+        vejledte = dict(
+            Forloeb.objects.filter(_i_perioden("slutdato", periode))
+            .values("virksomhed__kommune_id")
+            .annotate(n=Count("virksomhed", distinct=True))
+            .values_list("virksomhed__kommune_id", "n")
+            .order_by()
         )
-        .values("virksomhed__kommune_id")
-        .annotate(n=Count("virksomhed", distinct=True))
-        .values_list("virksomhed__kommune_id", "n")
-        .order_by()
-    )
     return [
         KommuneTal(
-            kode=kode, navn=navn, kategori=kategori, virksomheder=virksomheder.get(kode, 0),
+            kode=kode, navn=navn, kategori=kategori, virksomheder=vejledte.get(kode, 0),
             befolkning=befolkning[kode].indbyggere if kode in befolkning else 0,
         )
         for kode, navn, kategori in kommuner

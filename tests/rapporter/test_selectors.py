@@ -81,9 +81,10 @@ def test_the_number_of_queries_does_not_grow_with_records(
     i_alt = {r.noegle: r.faktisk for r in smaa}["M7.i_alt"], {
         r.noegle: r.faktisk for r in store}["M7.i_alt"]
     assert i_alt == (6, 500)
-    # one for the indicators, one per record model, one for the house, three for by/land, one
-    # each for dækning, målinger and milestones
-    assert len(faa.captured_queries) == 13
+    # one for the indicators, one per record model (forløb, with the by/land distribution,
+    # AI-tjek, aktiviteter, programdeltagelser, samarbejdsaftaler), one for the house, two for
+    # the by/land table and population, one each for dækning, målinger and milestones
+    assert len(faa.captured_queries) == 12
 
 
 # --- Chart series ---------------------------------------------------------------------------
