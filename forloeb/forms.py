@@ -333,6 +333,14 @@ HenvisningFormSet = forms.formset_factory(
 
 
 class VirksomhedForm(DanskFormMixin, forms.ModelForm):
+    # Wider than the 8 digits so "DK 1234 5678" is accepted and compacted before validation.
+    cvr = forms.CharField(
+        label="CVR-nummer", max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Angiv CVR-nummeret.",
+                        "unique": "Der er allerede en virksomhed med det CVR-nummer."},
+    )
+
     class Meta:
         model = Virksomhed
         fields = ["cvr", "navn", "kommune", "stiftelsesdato"]
@@ -341,14 +349,11 @@ class VirksomhedForm(DanskFormMixin, forms.ModelForm):
             "kommune": {"required": "Vælg virksomhedens kommune (hovedsæde)."},
             "stiftelsesdato": {"required": "Angiv stiftelsesdatoen."},
             "navn": {"required": "Skriv virksomhedens navn."},
-            "cvr": {"unique": "Der er allerede en virksomhed med det CVR-nummer."},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kommune"].choices = kommunevalg()
-        self.fields["cvr"].max_length = 20  # "DK 1234 5678" is accepted and compacted
-        self.fields["cvr"].widget.attrs.update(maxlength=20, inputmode="numeric")
 
     def clean_cvr(self):
         return normaliser_cvr(self.cleaned_data["cvr"])
@@ -433,12 +438,14 @@ class SamarbejdsaftaleForm(DanskFormMixin, forms.ModelForm):
         fields = ["aktoer", "dato", "beskrivelse"]
         widgets = {"dato": dato_widget(), "beskrivelse": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
-            "aktoer": {"required": "Vælg klyngen."},
+            "aktoer": {"required": "Vælg klyngen.",
+                       "invalid_choice": "Vælg en erhvervsklynge fra listen."},
             "dato": {"required": "Angiv datoen for aftalen."},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["aktoer"].queryset = Aktoer.objects.filter(type=Aktoer.Type.KLYNGE)
         self.fields["aktoer"].empty_label = "Vælg klynge"
 
 

@@ -263,7 +263,7 @@ def ret(request, art: Art, **noegle):
 @kraever("delete")
 def slet(request, art: Art, **noegle):
     instans = get_object_or_404(art.model, **noegle)
-    form = forms.SletForm(request.POST or None)
+    form = forms.SletForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.slet(instans, bruger=request.user, aarsag=form.cleaned_data["aarsag"])
