@@ -281,9 +281,14 @@ def optaelling(
            for navn in optaellinger if not navn.startswith("|")}
     vejledte: dict[str, int] = {}
     for model, optaellinger in pr_model.items():
-        # Aliases must be identifiers; keys such as "M7.korte|t" are not.
-        aliaser = {f"a{i}": navn for i, navn in enumerate(optaellinger)}
-        udtryk = {alias: optaellinger[navn] for alias, navn in aliaser.items()}
+        # Aliases must be identifiers ("M7.korte|t" is not); the same count asked for twice
+        # (M7.handlingsplaner and the naevner of M10.henvist_handlingsplan) is computed once.
+        udtryk: dict[str, Count] = {}
+        aliaser: dict[str, list[str]] = defaultdict(list)
+        for navn, optaelling_ in optaellinger.items():
+            alias = next((a for a, u in udtryk.items() if u == optaelling_), f"a{len(udtryk)}")
+            udtryk[alias] = optaelling_
+            aliaser[alias].append(navn)
         poster = model.objects.filter(_i_perioden(datofelt[model], periode))
         if model is Forloeb:
             grupper = list(
@@ -292,12 +297,13 @@ def optaelling(
         else:
             grupper = [poster.aggregate(**udtryk)]
         for gruppe in grupper:
-            for alias, navn in aliaser.items():
-                noegle, del_ = navn.split("|")
-                if del_ == "vejledte":
-                    vejledte[gruppe["virksomhed__kommune_id"]] = gruppe[alias]
-                else:
-                    tal[noegle][0 if del_ == "t" else 1] += gruppe[alias] or 0
+            for alias, navne in aliaser.items():
+                for navn in navne:
+                    noegle, del_ = navn.split("|")
+                    if del_ == "vejledte":
+                        vejledte[gruppe["virksomhed__kommune_id"]] = gruppe[alias]
+                    else:
+                        tal[noegle][0 if del_ == "t" else 1] += gruppe[alias] or 0
     return {noegle: (t, n) for noegle, (t, n) in tal.items()}, vejledte
 
 
