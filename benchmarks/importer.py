@@ -5,7 +5,10 @@ about one henvisning per forløb, then on a fresh SQLite database times: the dry
 the same file again (nothing changes), a file with 10 % of the forløb changed, and the export of
 everything back to a workbook. Prints the figures; changes nothing outside a temporary folder.
 
-    .venv/bin/python benchmarks/importer.py [--forloeb 10000]
+    .venv/bin/python benchmarks/importer.py [--forloeb 10000] [--tjenester 1000]
+
+For comparison it also writes ``--tjenester`` forløb (with company and henvisning) one by one
+through ``forloeb.services`` and scales the time up to ``--forloeb``.
 """
 
 import argparse
@@ -93,6 +96,10 @@ def tid(navn: str, funktion):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forloeb", type=int, default=10_000)
+    parser.add_argument(
+        "--tjenester", type=int, default=1_000,
+        help="Forløb at skrive én ad gangen gennem services til sammenligning (0: spring over).",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as mappe:
         opsaet_django(Path(mappe))
@@ -123,6 +130,35 @@ def main() -> None:
         }))
         svar = tid("eksporten importeret igen", lambda: importer(eksport, "eksport.xlsx"))
         assert svar.ok and not svar.noget_at_gemme, svar.tekst()
+        if args.tjenester:
+            sekunder = tid(f"til sammenligning: {args.tjenester} forløb gennem services",
+                           lambda: gennem_services(args.tjenester))
+            print(f"{'    svarer til ' + str(args.forloeb) + ' forløb':<44} "
+                  f"{sekunder * args.forloeb / args.tjenester:7.0f} s")
+
+
+def gennem_services(antal: int) -> float:
+    """The same kind of rows written one by one through forloeb.services, as a form would."""
+    from django.db import transaction
+
+    from forloeb import services
+    from forloeb.models import Aktoer, Virksomhed
+
+    rng, brugte = random.Random(2), set(Virksomhed.objects.values_list("cvr", flat=True))
+    aktoer = Aktoer.objects.get(navn="Innovationsfonden")
+    start = time.perf_counter()
+    with transaction.atomic():
+        for n in range(antal):
+            virksomhed = services.virksomhed_create(
+                cvr=cvr_nummer(rng, brugte), navn=f"Service {n}", kommune="330",
+                stiftelsesdato=date(2000, 1, 1), aarsag="Benchmark",
+            )
+            services.forloeb_create(
+                virksomhed=virksomhed, type="kort", startdato=date(2025, 2, 1),
+                slutdato=date(2025, 3, 1), emner=["ai", "eksport"], ekstern_id=f"SVC-{n}",
+                henvisninger=[{"aktoer": aktoer, "dato": date(2025, 2, 2)}], aarsag="Benchmark",
+            )
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

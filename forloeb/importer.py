@@ -23,6 +23,7 @@ Rows missing from the file are left alone: an import creates and updates, never 
 
 import csv
 import difflib
+import functools
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -340,11 +341,15 @@ def _tekst(raa) -> str:
     return str(raa).strip()
 
 
+@functools.cache
+def _kodekort(koder: tuple[str, ...]) -> dict[str, str]:
+    return {ab.normaliser_overskrift(k): k for k in koder}
+
+
 def _kode(kolonne: ab.Kolonne, tekst: str) -> str:
-    if not tekst:
-        return ""
-    kendte = {ab.normaliser_overskrift(k): k for k in kolonne.koder}
-    fundet = kendte.get(ab.normaliser_overskrift(tekst))
+    if not tekst or tekst in kolonne.koder:
+        return tekst
+    fundet = _kodekort(kolonne.koder).get(ab.normaliser_overskrift(tekst))
     if fundet is None:
         raise _Ugyldig(
             f"'{tekst}' er ikke en kendt værdi for {kolonne.navn}. Brug en af: "
