@@ -180,7 +180,8 @@ def importer(
     with translation.override("da"):
         imp = _Import(filnavn, erhvervshus=erhvervshus)
         imp.laes(indhold, ark=ark)
-        if not imp.raekker:  # the file itself could not be read
+        if not imp.raekker or imp.overskriftsfejl:
+            # Without a readable file or header there are no rows to check against each other.
             return imp.resultat()
         if dry_run:
             imp.planlaeg()
@@ -495,6 +496,7 @@ class _Import:
         self.opgoerelser: dict[str, Opgoerelse] = {}
         self.poster: dict[type, list[_Post]] = defaultdict(list)
         self.fejlramte: dict[str, set] = defaultdict(set)
+        self.overskriftsfejl = False
         self.gemt = False
 
     def resultat(self) -> Resultat:
@@ -547,6 +549,7 @@ class _Import:
         if raekker and _er_vejledning(raekker[0][1]):
             raekker = raekker[1:]
         if not raekker:
+            self.overskriftsfejl = True
             self.fejl.append(Fejl(
                 "Arket har ingen overskriftsrække. Første række skal være kolonnernes navne: "
                 + ", ".join(ark.overskrifter) + ".", ark=raa.navn,
@@ -555,6 +558,7 @@ class _Import:
         (overskrift_nr, overskrifter), data = raekker[0], raekker[1:]
         placering = self._kolonner(ark, overskrift_nr, overskrifter)
         if placering is None:
+            self.overskriftsfejl = True
             return []
         tolkede = []
         for nr, celler in data:

@@ -239,3 +239,15 @@ def test_a_type_differing_from_a_known_aktoer_is_a_warning_not_a_change(kontrakt
                     "fil.xlsx")
     assert svar.gemt
     assert "har typen 'statslig'" in svar.advarsler[0].besked
+
+
+@pytest.mark.django_db
+def test_a_header_error_is_not_followed_by_errors_on_the_rows_that_depend_on_the_sheet(
+    kontrakt_2025
+):
+    overskrift = ["cvr", "navn", "kommune", "stiftelsesdato"]
+    svar = afvist(bog(Virksomheder=[overskrift, GOD_VIRKSOMHED],
+                      Forloeb=[FORLOEB_OVERSKRIFT, GOD_FORLOEB]))
+    (fejl,) = svar.fejl
+    assert fejl.besked == ("Kolonnen 'kommunekode' mangler i overskriftsrækken. Overskriften "
+                           "'kommune' ligner; er den stavet forkert?")
