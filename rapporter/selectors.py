@@ -25,6 +25,7 @@ rather than being silently ignored.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import (
@@ -70,16 +71,21 @@ from .beregning import (
 # The vocabulary: which records and which date each ``grundlag`` counts
 
 
+@dataclass(frozen=True)
 class Grundlag:
     """How a ``grundlag`` maps to the database: the model, the date that places a record in a
-    period, and, for counts of distinct things, the field counted and the model it points to."""
+    period, the date a company's age is taken at, and, for counts of distinct things, the field
+    counted and the model it points to."""
 
-    def __init__(self, model, datofelt, *, distinkt=None, distinkt_model=None, startfelt=None):
-        self.model = model
-        self.datofelt = datofelt
-        self.distinkt = distinkt
-        self.distinkt_model = distinkt_model
-        self.startfelt = startfelt or datofelt
+    model: type[Model]
+    datofelt: str
+    startfelt: str = ""
+    distinkt: str = ""
+    distinkt_model: type[Model] | None = None
+
+    def __post_init__(self):
+        if not self.startfelt:
+            object.__setattr__(self, "startfelt", self.datofelt)
 
 
 GRUNDLAG: dict[str, Grundlag] = {
