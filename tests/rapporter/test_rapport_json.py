@@ -278,10 +278,25 @@ def test_command_writes_a_file(datasaet, tmp_path):
     assert poster(doc)["M14.gearing"]["status"] == "opfyldt"
 
 
+@time_machine.travel(datetime(2025, 7, 15, 12, 0, tzinfo=KBH_TID), tick=False)
+def test_command_defaults_to_the_newest_contract_and_h1(datasaet):
+    ud = StringIO()
+    call_command("rapport", stdout=ud)
+    doc = json.loads(ud.getvalue())
+    assert (doc["kontrakt"]["aar"], doc["periode"]["navn"]) == (2025, "H1")
+
+
+def test_command_says_so_when_the_file_cannot_be_written(kontrakt_2025, tmp_path):
+    with pytest.raises(CommandError, match="Kan ikke skrive til .*findes/ikke/r.json"):
+        call_command("rapport", "--aar", "2025", "-o", str(tmp_path / "findes/ikke/r.json"),
+                     stdout=StringIO(), stderr=StringIO())
+
+
 @pytest.mark.parametrize(
     "argumenter, besked",
     [
         (["--aar", "2024"], "Der er ingen resultatkontrakt for 2024 (kendte år: 2025)."),
+        (["--aar", "1999", "--periode", "H1"], "Der er ingen resultatkontrakt for 1999"),
         (["--aar", "2025", "--erhvervshus", "Erhvervshus Fyn"],
          "Der er ingen resultatkontrakt for Erhvervshus Fyn for 2025"),
         (["--aar", "2025", "--periode", "H3"],
@@ -335,3 +350,9 @@ def test_command_says_so_when_the_excel_writer_is_missing(kontrakt_2025, tmp_pat
     with pytest.raises(CommandError, match="Excel-rapporten er ikke tilgængelig"):
         call_command("rapport", "--aar", "2025", "--format", "xlsx", "-o",
                      str(tmp_path / "r.xlsx"), stdout=StringIO())
+
+
+def test_command_without_any_contract(db):
+    with pytest.raises(CommandError, match="Der er endnu ingen resultatkontrakt") as fejl:
+        call_command("rapport", stdout=StringIO())
+    assert fejl.value.returncode == 2

@@ -5,6 +5,7 @@ a file). A wrong year, period or format stops with a Danish message and exit cod
 """
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -20,11 +21,20 @@ def fejl(besked: str) -> CommandError:
     return CommandError(besked, returncode=2)
 
 
+def skriv(sti: str, indhold: bytes) -> None:
+    try:
+        Path(sti).write_bytes(indhold)
+    except OSError as exc:
+        raise CommandError(f"Kan ikke skrive til {sti}: {exc.strerror}.") from None
+
+
 class Command(BaseCommand):
     help = "Skriver resultatkontraktens indikatorer for en periode som JSON eller Excel."
 
     def add_arguments(self, parser):
-        parser.add_argument("--aar", type=int, required=True, help="Kontraktåret, f.eks. 2025.")
+        parser.add_argument(
+            "--aar", type=int, default=None, help="Kontraktåret, f.eks. 2025 (standard: nyeste)."
+        )
         parser.add_argument(
             "--periode", default="H1", help="H1, helaar eller en dato (ÅÅÅÅ-MM-DD) i året."
         )
@@ -41,7 +51,7 @@ class Command(BaseCommand):
             raise fejl("Excel-formatet skal skrives til en fil: angiv -o FIL.xlsx.")
         kontrakt = self.kontrakt(aar, erhvervshus)
         try:
-            valgt = Periode.fra_tekst(aar, periode)
+            valgt = Periode.fra_tekst(kontrakt.aar, periode)
         except ValueError as exc:
             raise fejl(str(exc)) from None
         rapport = rapport_for(
@@ -57,19 +67,22 @@ class Command(BaseCommand):
                     "Excel-rapporten er ikke tilgængelig i denne version (rapporter.excel "
                     "mangler). Brug --format json.", returncode=1,
                 ) from None
-            with open(output, "wb") as fil:
-                fil.write(rapport_arbejdsbog(rapport))
+            skriv(output, rapport_arbejdsbog(rapport))
             self.stderr.write(f"Excel-rapporten er skrevet til {output}.")
             return
         tekst = json.dumps(rapport.som_json(), ensure_ascii=False, indent=2)
         if output:
-            with open(output, "w", encoding="utf-8") as fil:
-                fil.write(tekst + "\n")
+            skriv(output, (tekst + "\n").encode("utf-8"))
             self.stderr.write(f"Rapporten er skrevet til {output}.")
         else:
             self.stdout.write(tekst)
 
-    def kontrakt(self, aar: int, erhvervshus: str) -> Resultatkontrakt:
+    def kontrakt(self, aar: int | None, erhvervshus: str) -> Resultatkontrakt:
+        if aar is None:
+            aar = Resultatkontrakt.objects.order_by("-aar").values_list("aar", flat=True).first()
+            if aar is None:
+                raise fejl("Der er endnu ingen resultatkontrakt. Indlæs den først, f.eks. "
+                           "python manage.py loaddata kontrakt_2025.")
         kontrakter = Resultatkontrakt.objects.filter(aar=aar).select_related("erhvervshus")
         if erhvervshus:
             kontrakter = kontrakter.filter(erhvervshus__navn__iexact=erhvervshus.strip())
