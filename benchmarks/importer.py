@@ -50,7 +50,7 @@ def arbejdsbog(antal: int, *, seed: int = 1, aendr: float = 0.0) -> bytes:
     """The registration workbook of ``antal`` forløb; ``aendr`` of them with a later slutdato."""
     from openpyxl import Workbook
 
-    from forloeb.arbejdsbog import ARK, _bytes, skriv_tabel
+    from forloeb.arbejdsbog import ARK, skriv_tabel, som_bytes
     from forloeb.models import Aktoer, Kommune
 
     rng = random.Random(seed)
@@ -82,7 +82,7 @@ def arbejdsbog(antal: int, *, seed: int = 1, aendr: float = 0.0) -> bytes:
     for navn, raekker in (("Virksomheder", virksomheder), ("Forloeb", forloeb),
                           ("Henvisninger", henvisninger)):
         skriv_tabel(wb.create_sheet(navn), ARK[navn].overskrifter, raekker)
-    return _bytes(wb)
+    return som_bytes(wb)
 
 
 def tid(navn: str, funktion):

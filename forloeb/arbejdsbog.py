@@ -275,11 +275,14 @@ def sikker_raekke(ws, raekke: Iterable) -> list:
     return [celle(ws, v) if er_formelagtig(v) else v for v in raekke]
 
 
-def _bredde(vaerdi) -> int:
+def bredde(vaerdi) -> int:
+    """About how many characters a value takes in a cell, for fitting a column."""
     if vaerdi is None:
         return 0
     if isinstance(vaerdi, datetime | date):
         return 10
+    if isinstance(vaerdi, float):
+        return len(f"{vaerdi:,.1f}")
     return max((len(linje) for linje in str(vaerdi).splitlines()), default=0)
 
 
@@ -292,8 +295,8 @@ def skriv_tabel(
     raekker = iter(raekker)
     proeve = [list(r) for r in islice(raekker, BREDDE_PROEVE)]
     for nr, navn in enumerate(overskrifter, 1):
-        bredde = max([len(navn), *(_bredde(r[nr - 1]) for r in proeve if len(r) >= nr)])
-        ws.column_dimensions[get_column_letter(nr)].width = min(bredde + 3, MAKS_BREDDE)
+        tegn = max([len(navn), *(bredde(r[nr - 1]) for r in proeve if len(r) >= nr)])
+        ws.column_dimensions[get_column_letter(nr)].width = min(tegn + 3, MAKS_BREDDE)
     # The header's row: below the guidance row, if any. Views go out with the first row.
     foerste = 2 if vejledning else 1
     ws.freeze_panes = f"A{foerste + 1}"
@@ -326,7 +329,7 @@ def skriv_ark(wb: Workbook, ark: Ark, queryset: QuerySet, *, titel: str | None =
     return skriv_tabel(ws, ark.overskrifter, raekker(ark, queryset))
 
 
-def _bytes(wb: Workbook) -> bytes:
+def som_bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -342,7 +345,7 @@ def skriv_arbejdsbog(ark: dict[str, QuerySet]) -> bytes:
     for navn in ARK_NAVNE:
         if navn in ark:
             skriv_ark(wb, ARK[navn], ark[navn])
-    return _bytes(wb)
+    return som_bytes(wb)
 
 
 def skriv_skabelon() -> bytes:
@@ -369,4 +372,4 @@ def skriv_skabelon() -> bytes:
     for navn in ARK_NAVNE:
         ark = ARK[navn]
         skriv_tabel(wb.create_sheet(navn), ark.overskrifter, [], vejledning=ark.vejledning)
-    return _bytes(wb)
+    return som_bytes(wb)

@@ -735,6 +735,14 @@ class _Import:
                 )
         return felter, beskrivelser
 
+    @staticmethod
+    def _skift_virksomhed(objekt, virksomhed, felter: list, aendringer: list) -> None:
+        """Move a forløb or AI-tjek to the row's company if it is another (or a new) one."""
+        if virksomhed.pk is None or objekt.virksomhed_id != virksomhed.pk:
+            objekt.virksomhed = virksomhed
+            felter.append("virksomhed")
+            aendringer.append(f"cvr → {virksomhed.cvr}")
+
     def _aktoer(self, ark: str, raekke: _Raekke, kolonne: str, navn: str):
         aktoer = self.aktoerer.get(navn.casefold())
         if aktoer is None and navn.casefold() not in self.fejlramte["Aktoerer"]:
@@ -831,10 +839,7 @@ class _Import:
                                udelad=["virksomhed"])
                 continue
             felter, aendringer = self._saet(forloeb, vaerdier)
-            if virksomhed.pk is None or forloeb.virksomhed_id != virksomhed.pk:
-                forloeb.virksomhed = virksomhed
-                felter.append("virksomhed")
-                aendringer.append(f"cvr → {virksomhed.cvr}")
+            self._skift_virksomhed(forloeb, virksomhed, felter, aendringer)
             m2m = {}
             if set(emner) != nu[forloeb.pk]:
                 m2m["emner"] = emner
@@ -917,10 +922,7 @@ class _Import:
                 self._planlaeg(ark, r, ai_tjek, ny=True, udelad=["virksomhed"])
                 continue
             felter, aendringer = self._saet(ai_tjek, vaerdier)
-            if virksomhed.pk is None or ai_tjek.virksomhed_id != virksomhed.pk:
-                ai_tjek.virksomhed = virksomhed
-                felter.append("virksomhed")
-                aendringer.append(f"cvr → {virksomhed.cvr}")
+            self._skift_virksomhed(ai_tjek, virksomhed, felter, aendringer)
             self._planlaeg(ark, r, ai_tjek, ny=False, felter=felter, noegle=ekstern_id,
                            udelad=["virksomhed"], aendringer=aendringer)
 

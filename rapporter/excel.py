@@ -33,9 +33,10 @@ from forloeb.arbejdsbog import (
     MAKS_BREDDE,
     OVERSKRIFT_FONT,
     OVERSKRIFT_FYLD,
-    _bytes,
+    bredde,
     celle,
     skriv_ark,
+    som_bytes,
 )
 from forloeb.models import (
     AITjek,
@@ -90,7 +91,7 @@ def rapport_arbejdsbog(rapport: Rapport) -> bytes:
         _maal_ark(wb, rapport, et_maal)
     for navn, queryset in periodens_registreringer(kontrakt, rapport.periode).items():
         skriv_ark(wb, ARK[navn], queryset)
-    return _bytes(wb)
+    return som_bytes(wb)
 
 
 def periodens_registreringer(kontrakt: Resultatkontrakt, periode) -> dict:
@@ -139,17 +140,17 @@ class _Blad:
     def __init__(self, wb: Workbook, titel: str):
         self.ws = wb.create_sheet(titel)
         self.raekker: list[list] = []
-        self.maal_bredde: list[bool] = []
+        self.tilpas: list[bool] = []
         self.diagrammer: list[tuple] = []
 
     @property
     def naeste(self) -> int:
         return len(self.raekker) + 1
 
-    def linje(self, *vaerdier, font=None, bredde: bool = False) -> int:
-        """A line of text (titles, notes); it does not widen the columns unless asked."""
+    def linje(self, *vaerdier, font=None, tilpas: bool = False) -> int:
+        """A line of text (titles, notes); it widens the columns only with ``tilpas``."""
         self.raekker.append([celle(self.ws, v, font=font) for v in vaerdier])
-        self.maal_bredde.append(bredde)
+        self.tilpas.append(tilpas)
         return len(self.raekker)
 
     def tom(self) -> None:
@@ -162,10 +163,10 @@ class _Blad:
         self.raekker.append(
             [celle(self.ws, o, font=OVERSKRIFT_FONT, fill=OVERSKRIFT_FYLD) for o in overskrifter]
         )
-        self.maal_bredde.append(True)
+        self.tilpas.append(True)
         for raekke in raekker:
             self.raekker.append([self._celle(i, v, formater or {}) for i, v in enumerate(raekke)])
-            self.maal_bredde.append(True)
+            self.tilpas.append(True)
         return start, self.naeste - 1
 
     def _celle(self, i: int, vaerdi, formater: dict):
@@ -184,13 +185,13 @@ class _Blad:
 
     def skriv(self, *, frys: str | None = None, filter_ref: str | None = None) -> None:
         bredder: dict[int, int] = {}
-        for raekke, maal in zip(self.raekker, self.maal_bredde, strict=True):
-            if not maal:
+        for raekke, tilpas in zip(self.raekker, self.tilpas, strict=True):
+            if not tilpas:
                 continue
             for i, c in enumerate(raekke, 1):
-                bredder[i] = max(bredder.get(i, 0), _bredde(c.value))
-        for i, bredde in bredder.items():
-            self.ws.column_dimensions[get_column_letter(i)].width = min(bredde + 3, MAKS_BREDDE)
+                bredder[i] = max(bredder.get(i, 0), bredde(c.value))
+        for i, tegn in bredder.items():
+            self.ws.column_dimensions[get_column_letter(i)].width = min(tegn + 3, MAKS_BREDDE)
         if frys:
             self.ws.freeze_panes = frys
         for diagram, anker in self.diagrammer:
@@ -199,16 +200,6 @@ class _Blad:
             self.ws.append(raekke)
         if filter_ref:
             self.ws.auto_filter.ref = filter_ref
-
-
-def _bredde(vaerdi) -> int:
-    if vaerdi is None:
-        return 0
-    if isinstance(vaerdi, float):
-        return len(f"{vaerdi:,.1f}")
-    if hasattr(vaerdi, "isoweekday"):
-        return 10
-    return max((len(linje) for linje in str(vaerdi).splitlines()), default=0)
 
 
 def _status_celle(ws, kode: str):
@@ -242,12 +233,12 @@ def _titelblok(blad: _Blad, rapport: Rapport, undertitel: str = "") -> None:
         blad.linje(undertitel, font=MELLEMRUBRIK_FONT)
     periode = rapport.periode
     blad.linje("Periode", f"{periode.titel} ({periode.fra:%d-%m-%Y} – {periode.til:%d-%m-%Y})",
-               bredde=True)
+               tilpas=True)
     beregnet = timezone.localtime(rapport.beregnet) if timezone.is_aware(rapport.beregnet) \
         else rapport.beregnet
-    blad.linje("Beregnet", f"{beregnet:%d-%m-%Y %H:%M}", bredde=True)
+    blad.linje("Beregnet", f"{beregnet:%d-%m-%Y %H:%M}", tilpas=True)
     # Reports cannot be approved yet; the row is where the approval will stand.
-    blad.linje("Godkendelse", "Ikke godkendt", bredde=True)
+    blad.linje("Godkendelse", "Ikke godkendt", tilpas=True)
 
 
 def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal]) -> None:
