@@ -161,10 +161,10 @@ def by_land_figur(resultat: Resultat) -> dict:
     }]
     shapes = []
     if befolkning is not None and resultat.maalvaerdi is not None:
-        graense = float(resultat.maalvaerdi)
+        midte, graense = Decimal(str(befolkning)), Decimal(str(resultat.maalvaerdi))
         shapes.append({
             "type": "rect", "xref": "x", "yref": "paper", "layer": "below", "line": {"width": 0},
-            "x0": max(float(befolkning) - graense, 0), "x1": min(float(befolkning) + graense, 100),
+            "x0": _tal(max(midte - graense, 0)), "x1": _tal(min(midte + graense, 100)),
             "y0": 0, "y1": 1, "fillcolor": BAAND,
         })
     return {

@@ -1,0 +1,135 @@
+"""The drill-down: a figure opens to exactly the records it counts, numerator and denominator
+apart, page by page, and to the same records as an importable workbook."""
+
+import io
+import re
+from datetime import date
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from forloeb import services
+from forloeb.models import Forloeb, Virksomhed
+from tests import factories as f
+
+H1 = {"aar": 2025, "periode": "H1"}
+
+
+def poster(client, noegle, **params):
+    return client.get(reverse("rapporter:poster", args=[noegle]), {**H1, **params})
+
+
+def tekst(svar) -> str:
+    ord_ = " ".join(unescape(re.sub(r"<[^>]+>", " ", svar.content.decode())).split())
+    return ord_.replace(" .", ".")
+
+
+def ekstern_ider(svar) -> list[str]:
+    """The ids in the first column of the record table, in order."""
+    tabel = re.search(r"<tbody>(.*?)</tbody>", svar.content.decode(), re.S).group(1)
+    return [unescape(c).strip() for c in re.findall(r"<tr><td[^>]*>(.*?)</td>", tabel)]
+
+
+@pytest.fixture
+def laeser(client, kkr_laeser):
+    client.force_login(kkr_laeser)
+    return client
+
+
+@pytest.fixture
+def handlingsplaner(kontrakt_2025):
+    """Four handlingsplaner finished in H1: two referred to ekstern rådgivning, one only to
+    lokal erhvervsservice, one not at all; and two that must not count anywhere."""
+    def hp(eid, slut, henvist_til=()):
+        f.forloeb(ekstern_id=eid, type="handlingsplan", startdato=date(2025, 1, 5),
+                  slutdato=slut, henvist_til=henvist_til)
+    hp("HP-STAT", date(2025, 2, 1), ["Innovationsfonden"])
+    services.aktoer_create(navn="Rådgiver A ApS", type="privat")
+    hp("HP-PRIV", date(2025, 6, 30), ["Rådgiver A ApS", "Lokal erhvervsservice Slagelse"])
+    hp("HP-LOKAL", date(2025, 3, 1), ["Lokal erhvervsservice Slagelse"])
+    hp("HP-INGEN", date(2025, 4, 1))
+    hp("HP-JULI", date(2025, 7, 1), ["Innovationsfonden"])  # after H1
+    hp("HP-IGANG", None, ["Innovationsfonden"])  # igangværende
+    f.forloeb(ekstern_id="KORT-1", type="kort", startdato=date(2025, 1, 5),
+              slutdato=date(2025, 2, 1), henvist_til=["Innovationsfonden"])
+    return kontrakt_2025
+
+
+def test_numerator_lists_exactly_the_referred_forloeb(handlingsplaner, laeser):
+    svar = poster(laeser, "M10.henvist_handlingsplan", **{"del": "taeller"})
+    assert svar.status_code == 200
+    assert sorted(ekstern_ider(svar)) == ["HP-PRIV", "HP-STAT"]
+    assert "De forløb, der tælles med: 2. Tallet på statussiden er 2." in tekst(svar)
+
+
+def test_denominator_lists_all_handlingsplaner_finished_in_the_period(handlingsplaner, laeser):
+    svar = poster(laeser, "M10.henvist_handlingsplan", **{"del": "naevner"})
+    assert sorted(ekstern_ider(svar)) == ["HP-INGEN", "HP-LOKAL", "HP-PRIV", "HP-STAT"]
+    html = svar.content.decode()
+    assert "Alle forløb i opgørelsen (nævneren): 4. Tallet på statussiden er 4." in tekst(svar)
+    assert re.search(r'del=naevner"\s+aria-current="true">Alle i opgørelsen \(4\)', html)
+
+
+def test_a_count_lists_its_records_and_has_no_denominator(handlingsplaner, laeser):
+    svar = poster(laeser, "M7.handlingsplaner")
+    assert sorted(ekstern_ider(svar)) == ["HP-INGEN", "HP-LOKAL", "HP-PRIV", "HP-STAT"]
+    assert poster(laeser, "M7.handlingsplaner", **{"del": "naevner"}).status_code == 404
+
+
+def test_distinct_companies_list_each_company_once(kontrakt_2025, laeser):
+    ung = f.virksomhed(stiftelsesdato=date(2024, 1, 1), navn="Ung ApS")
+    for slut in (date(2025, 2, 1), date(2025, 3, 1)):
+        f.forloeb(virksomhed_=ung, startdato=date(2025, 1, 5), slutdato=slut)
+    f.forloeb(virksomhed_=f.virksomhed(navn="Gammel ApS"), startdato=date(2025, 1, 5),
+              slutdato=date(2025, 2, 1))
+    svar = poster(laeser, "M1.ivaerksaettere")
+    assert ekstern_ider(svar) == [ung.cvr]
+    assert "Ung ApS" in svar.content.decode() and "Gammel ApS" not in svar.content.decode()
+
+
+def test_by_land_per_kommune(kontrakt_2025, laeser):
+    for kommune in ("330", "330", "360"):
+        f.forloeb(virksomhed_=f.virksomhed(kommune=kommune), startdato=date(2025, 1, 5),
+                  slutdato=date(2025, 2, 1))
+    lolland = Virksomhed.objects.get(kommune_id="360").cvr
+    assert ekstern_ider(poster(laeser, "M8.by_land")) == [lolland]
+    assert len(ekstern_ider(poster(laeser, "M8.by_land", **{"del": "naevner"}))) == 3
+    slagelse = poster(laeser, "M8.by_land", kommune="330", **{"del": "naevner"})
+    assert len(ekstern_ider(slagelse)) == 2
+    assert "Alle virksomheder i opgørelsen (nævneren), kun fra Slagelse: 2." in tekst(slagelse)
+
+
+def test_pages_of_fifty(kontrakt_2025, laeser):
+    virksomhed = f.virksomhed()
+    Forloeb.objects.bulk_create(
+        Forloeb(ekstern_id=f"P-{n:03d}", virksomhed=virksomhed, type="kort",
+                startdato=date(2025, 1, 2), slutdato=date(2025, 3, 1))
+        for n in range(60)
+    )
+    foerste = poster(laeser, "M7.korte")
+    anden = poster(laeser, "M7.korte", side=2)
+    assert len(ekstern_ider(foerste)) == 50 and len(ekstern_ider(anden)) == 10
+    assert set(ekstern_ider(foerste)).isdisjoint(ekstern_ider(anden))
+    assert "Side 1 af 2" in foerste.content.decode()
+
+
+def test_excel_export_holds_the_same_records(handlingsplaner, laeser):
+    svar = poster(laeser, "M10.henvist_handlingsplan", format="xlsx", **{"del": "taeller"})
+    assert svar["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert 'filename="M10.henvist_handlingsplan-taeller-H1.xlsx"' in svar["Content-Disposition"]
+    ark = load_workbook(io.BytesIO(svar.content))["Forloeb"]
+    raekker = [r for r in ark.iter_rows(values_only=True)]
+    overskrifter = raekker[0]
+    ider = sorted(r[overskrifter.index("ekstern_id")] for r in raekker[1:])
+    assert ider == ["HP-PRIV", "HP-STAT"]
+
+
+def test_figures_without_records_have_no_drill_down(kontrakt_2025, laeser):
+    assert poster(laeser, "M3.nps").status_code == 404
+    assert poster(laeser, "M15.femern").status_code == 404
+    assert poster(laeser, "M99.findes_ikke").status_code == 404
+    assert poster(laeser, "M7.korte", **{"del": "alt"}).status_code == 404
