@@ -122,13 +122,14 @@ def test_the_page_says_when_the_figures_were_computed_and_links_every_count(
 ):
     svar = laeser_klient.get(STATUS, {"aar": 2025, "periode": "H1"})
     side = tekst(svar.content.decode())
-    assert "Beregnet 15. juli 2025 kl. 12:00" in side
-    assert "1. halvår 2025 (1. januar – 30. juni 2025)" in side
+    assert "Status: 1. halvår 2025 1. januar – 30. juni 2025 · Beregnet 15. juli 2025 kl. 12:00" \
+        in side
     poster = reverse("rapporter:poster", args=["M10.henvist_handlingsplan"])
     html = svar.content.decode()
     assert f'href="{poster}?aar=2025&amp;periode=H1&amp;del=taeller"' in html
     assert f'href="{poster}?aar=2025&amp;periode=H1&amp;del=naevner"' in html
     assert reverse("rapporter:json") + "?aar=2025&amp;periode=H1" in html
+    assert reverse("rapporter:xlsx") + "?aar=2025&amp;periode=H1" in html
 
 
 # --- The period --------------------------------------------------------------------------------
@@ -233,6 +234,16 @@ def test_query_count_does_not_grow_with_records(
 
 
 @time_machine.travel(IDAG, tick=False)
+def test_excel_download_is_the_report_workbook(datasaet, laeser_klient):
+    svar = laeser_klient.get(reverse("rapporter:xlsx"), {"aar": 2025, "periode": "H1"})
+    assert svar.status_code == 200
+    assert svar["Content-Disposition"] == (
+        'attachment; filename="resultatkontrakt-2025-H1.xlsx"'
+    )
+    assert svar.content.startswith(b"PK")
+
+
+@time_machine.travel(IDAG, tick=False)
 def test_json_download_is_the_report(datasaet, laeser_klient):
     svar = laeser_klient.get(reverse("rapporter:json"), {"aar": 2025, "periode": "H1"})
     assert svar["Content-Disposition"] == 'attachment; filename="status-2025-H1.json"'
@@ -246,15 +257,17 @@ def test_json_download_is_the_report(datasaet, laeser_klient):
     assert len(rapport["indikatorer"]) == 31
 
 
-@pytest.mark.parametrize("sti", [STATUS, "/status/json/", "/status/maal/7/",
-                                 "/status/indikator/M7.korte/poster/"])
+SIDER = [STATUS, "/status/json/", "/status/excel/", "/status/maal/7/",
+         "/status/indikator/M7.korte/poster/"]
+
+
+@pytest.mark.parametrize("sti", SIDER)
 def test_anonymous_is_sent_to_login(client, kontrakt_2025, sti):
     svar = client.get(sti)
     assert svar.status_code == 302 and svar["Location"].startswith("/login/?next=")
 
 
-@pytest.mark.parametrize("sti", [STATUS, "/status/json/", "/status/maal/7/",
-                                 "/status/indikator/M7.korte/poster/"])
+@pytest.mark.parametrize("sti", SIDER)
 def test_outsiders_get_403(client, kontrakt_2025, udenforstaaende, sti):
     client.force_login(udenforstaaende)
     assert client.get(sti).status_code == 403

@@ -80,14 +80,22 @@
 
   alle().forEach(tegn);
 
-  // Fit the charts to the paper's width before printing, and back afterwards.
-  function tilpas() {
-    alle().forEach(function (element) {
-      if (window.Plotly && element.classList.contains("diagram-tegnet")) {
-        window.Plotly.Plots.resize(element);
-      }
+  // Draw the charts at the paper's width before printing (A4 portrait between 12 mm margins),
+  // and back at the window's width afterwards: plotly sizes its SVG in pixels once drawn.
+  var PAPIRBREDDE = 700;
+  function tegnede() {
+    return alle().filter(function (element) {
+      return window.Plotly && element.classList.contains("diagram-tegnet");
     });
   }
-  window.addEventListener("beforeprint", tilpas);
-  window.addEventListener("afterprint", tilpas);
+  window.addEventListener("beforeprint", function () {
+    tegnede().forEach(function (element) {
+      window.Plotly.relayout(element, {width: PAPIRBREDDE, autosize: false});
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    tegnede().forEach(function (element) {
+      window.Plotly.relayout(element, {width: null, autosize: true});
+    });
+  });
 })();
