@@ -41,18 +41,23 @@ def dato_widget():
 
 
 def kommunevalg(tom="Vælg kommune"):
-    """Kommuner grouped by region, Region Sjælland first: the house's own kommuner on top."""
+    """Kommuner grouped by region: the house's own Region Sjælland first, then Hovedstaden (goal
+    12 counts its companies), then the rest."""
     grupper: dict[str, list] = {}
     for kommune in Kommune.objects.select_related("region").order_by("region__kode", "navn"):
         grupper.setdefault(kommune.region.navn, []).append((kommune.pk, kommune.navn))
-    foerst = sorted(grupper, key=lambda navn: navn != "Region Sjælland")
+    orden = ["Region Sjælland", "Region Hovedstaden"]
+    foerst = sorted(grupper, key=lambda navn: orden.index(navn) if navn in orden else len(orden))
     return [("", tom), *((navn, grupper[navn]) for navn in foerst)]
 
 
+PARTNERORDEN = ["lokal", "klynge", "statslig", "anden", "privat"]
+
+
 def aktoervalg(queryset):
-    """Aktører grouped by type, for checkbox lists that are read group by group."""
+    """Aktører grouped by type, lokal erhvervsservice first (the partners goal 10 counts)."""
     grupper: dict[str, list] = {}
-    for aktoer in queryset:
+    for aktoer in sorted(queryset, key=lambda a: (PARTNERORDEN.index(a.type), a.navn)):
         grupper.setdefault(aktoer.get_type_display(), []).append((aktoer.pk, aktoer.navn))
     return list(grupper.items())
 
@@ -68,9 +73,12 @@ class Felt(BoundField):
 
     @cached_property
     def grupper(self):
+        """(group, its options, open?): the first group and any with a choice made are open."""
         valg = iter(self.subwidgets)
-        return [(gruppe, [next(valg) for _ in indhold]) for gruppe, indhold in
-                self.field.widget.choices]
+        grupper = [(gruppe, [next(valg) for _ in indhold])
+                   for gruppe, indhold in self.field.widget.choices]
+        return [(gruppe, muligheder, nr == 0 or any(m.data["selected"] for m in muligheder))
+                for nr, (gruppe, muligheder) in enumerate(grupper)]
 
 
 class DanskFormMixin:
@@ -400,7 +408,7 @@ class AktivitetForm(DanskFormMixin, forms.ModelForm):
         # Private advisers are many and seldom partners: only those already chosen are listed.
         valgte = self.instance.partnere.all() if self.instance.pk else Aktoer.objects.none()
         partnere = Aktoer.objects.filter(~Q(type=Aktoer.Type.PRIVAT) | Q(pk__in=valgte))
-        self.fields["partnere"].queryset = partnere.order_by("type", "navn")
+        self.fields["partnere"].queryset = partnere
         self.fields["partnere"].choices = aktoervalg(self.fields["partnere"].queryset)
         self.fields["kommuner"].choices = kommunevalg()[1:]
 

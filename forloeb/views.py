@@ -383,7 +383,9 @@ def _gem_forloeb(saet, bruger, forloeb=None):
 
 
 def _efter_gem(request, art, instans, **naeste):
-    messages.success(request, f"{art.bestemt} er gemt: {instans}.")
+    virksomhed = getattr(instans, "virksomhed", None)
+    hvem = f" for {virksomhed.navn}" if virksomhed else ""
+    messages.success(request, f"{art.bestemt} er gemt: {instans}{hvem}.")
     if request.POST.get("naeste") == "ny":
         return redirect(f"{art.url('opret')}?{urlencode(naeste)}" if naeste else art.url("opret"))
     return redirect(art.url("liste"))

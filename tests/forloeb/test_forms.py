@@ -86,8 +86,9 @@ def test_the_forloeb_form_offers_short_types_topics_with_andet_last_and_no_light
 def test_aktivitet_choices_are_grouped_and_leave_out_private_advisers_not_chosen():
     privat = services.aktoer_create(navn="Revisor Hansen", type="privat")
     form = AktivitetForm()
-    grupper = [gruppe for gruppe, _ in form["kommuner"].grupper]
-    assert grupper[0] == "Region Sjælland" and "Region Hovedstaden" in grupper
+    grupper = [(gruppe, aaben) for gruppe, _, aaben in form["kommuner"].grupper]
+    assert grupper[0] == ("Region Sjælland", True) and ("Region Hovedstaden", False) in grupper
+    assert form["partnere"].grupper[0][0] == "Lokal erhvervsservice"
     assert "Revisor Hansen" not in str(form["partnere"])
 
     aktivitet = services.aktivitet_create(type="event", dato=date(2025, 3, 1), titel="Møde",

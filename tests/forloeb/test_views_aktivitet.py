@@ -27,10 +27,10 @@ def formdata(**felter):
 
 def test_the_form_groups_partners_by_type_and_kommuner_by_region(logget_ind):
     side = logget_ind.get(OPRET).content.decode()
-    assert "<legend>Lokal erhvervsservice</legend>" in side
-    assert "<legend>Erhvervsklynge</legend>" in side
-    assert side.index("<legend>Region Sjælland</legend>") < side.index(
-        "<legend>Region Hovedstaden</legend>")
+    assert "<summary>Lokal erhvervsservice</summary>" in side
+    assert "<summary>Erhvervsklynge</summary>" in side
+    assert side.index("<summary>Region Sjælland</summary>") < side.index(
+        "<summary>Region Hovedstaden</summary>")
 
 
 def test_an_aktivitet_is_saved_with_partners_and_kommuner(logget_ind, registrant):
@@ -66,3 +66,6 @@ def test_editing_changes_the_partners(logget_ind):
     assert logget_ind.post(url, formdata(partnere=[ruc.pk], kommuner=[])).status_code == 302
     assert list(aktivitet.partnere.all()) == [ruc]
     assert not aktivitet.kommuner.exists()
+    side = logget_ind.get(url).content.decode()
+    assert '<details class="valggruppe" open>\n        <summary>Anden aktør</summary>' in side
+    assert '<details class="valggruppe">\n        <summary>Erhvervsklynge</summary>' in side

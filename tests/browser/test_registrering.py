@@ -1,0 +1,150 @@
+"""A rådgiver in a real browser: registers a forløb for a new company with a henvisning using the
+keyboard, sees it in the list; picks a known company from the suggestions; is taken to the first
+error; and the form fits a tablet."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from forloeb.models import Forloeb
+from tests import factories
+
+from .conftest import log_ind
+
+# The live server reads through its own connection, so the test commits; serialized rollback
+# puts the reference data (regions, kommuner, aktører) back for the tests that follow.
+pytestmark = [
+    pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SKAERMBILLEDER = Path("/tmp/screens")
+NY_CVR = factories.gyldigt_cvr(990)
+
+
+def tast(side, *taster):
+    for tast_ in taster:
+        side.keyboard.press(tast_)
+
+
+@pytest.fixture
+def side(side):
+    """The shared page; the test ends only when the browser has no request left in flight, so
+    that no late request (a favicon, a suggestion) reaches the live server during the next
+    test's database set-up."""
+    yield side
+    side.wait_for_load_state("networkidle")
+
+
+def dato(side, iso):
+    """Fill the focused date field, then Tab out of it (Chromium tabs through its day, month and
+    year parts first, in the order of the browser's own locale)."""
+    felt = side.locator(":focus")
+    felt.fill(iso)
+    felt_id = felt.get_attribute("id")
+    for _ in range(4):
+        tast(side, "Tab")
+        if side.evaluate("document.activeElement.id") != felt_id:
+            return
+
+
+def test_register_a_forloeb_with_a_new_company_and_a_henvisning_by_keyboard(
+    side, live_server, registrant
+):
+    log_ind(side, live_server, "registrant")
+    side.goto(f"{live_server.url}/registrering/")
+    side.get_by_role("link", name="Nyt forløb").focus()
+    tast(side, "Enter")
+
+    # The company field has focus; an unknown CVR opens the new-company fields.
+    expect(side.get_by_role("heading", level=1)).to_have_text("Nyt forløb")
+    virksomhed = side.get_by_role("combobox", name="Virksomhed")
+    expect(virksomhed).to_be_focused()
+    side.keyboard.type(NY_CVR)
+    expect(side.locator(".valgt")).to_have_text(
+        "Ny virksomhed: udfyld navn, kommune og stiftelsesdato herunder.")
+    tast(side, "Tab")
+    expect(side.get_by_label("Navn")).to_be_focused()
+    side.keyboard.type("Havnens Is ApS")
+    tast(side, "Tab")
+    tast(side, "K", "ArrowDown")  # Kalundborg, then Køge: the select follows the keys
+    expect(side.get_by_label("Kommune (hovedsæde)")).to_have_value("259")
+    tast(side, "Tab")
+    dato(side, "2024-04-01")  # stiftelsesdato
+
+    tast(side, "ArrowRight")  # in the type radios, on to Handlingsplan
+    expect(side.get_by_label("Handlingsplan")).to_be_checked()
+    tast(side, "Tab")
+    dato(side, "2025-03-03")  # startdato
+    dato(side, "2025-05-20")  # slutdato
+    raadgiver = side.get_by_role("combobox", name="Rådgiver")
+    expect(raadgiver).to_be_focused()
+    expect(raadgiver).to_have_value("Registrant")  # the user, unless another is typed
+    tast(side, "Tab", "Space")  # the first topic
+    expect(side.get_by_label("Bæredygtighed")).to_be_checked()
+
+    aktoer = side.get_by_label("Aktør", exact=True)
+    while not aktoer.evaluate("e => e === document.activeElement"):
+        tast(side, "Tab")
+    side.keyboard.type("Innovationsfonden")
+
+    side.set_viewport_size({"width": 1280, "height": 800})
+    side.screenshot(path=str(SKAERMBILLEDER / "registrering-forloeb-udfyldt.png"))
+    side.get_by_role("button", name="Gem", exact=True).focus()
+    tast(side, "Enter")
+
+    expect(side).to_have_url(f"{live_server.url}/registrering/forloeb/")
+    expect(side.get_by_role("status").first).to_contain_text("Forløbet er gemt")
+    raekke = side.locator("tbody tr", has_text="Havnens Is ApS")
+    expect(raekke).to_contain_text("Handlingsplan")
+    expect(raekke).to_contain_text("20-05-2025")
+    side.screenshot(path=str(SKAERMBILLEDER / "registrering-forloeb-liste.png"))
+
+    forloeb = Forloeb.objects.get()
+    assert forloeb.virksomhed.cvr == NY_CVR and forloeb.virksomhed.kommune.navn == "Køge"
+    assert [h.aktoer.navn for h in forloeb.henvisninger.all()] == ["Innovationsfonden"]
+    assert forloeb.oprettet_af == registrant
+
+
+def test_a_known_company_is_picked_from_the_suggestions(side, live_server, registrant):
+    kendt = factories.virksomhed(navn="Stevns Klint Bryghus ApS", kommune="336")
+    log_ind(side, live_server, "registrant")
+    side.goto(f"{live_server.url}/registrering/ai-tjek/ny/")
+
+    side.keyboard.type("klint")
+    forslag = side.get_by_role("option", name="Stevns Klint Bryghus ApS", exact=False)
+    expect(forslag).to_be_visible()
+    tast(side, "ArrowDown", "Enter")
+    expect(side.get_by_role("combobox", name="Virksomhed")).to_have_value(kendt.cvr)
+    expect(side.locator(".valgt")).to_contain_text("Valgt: Stevns Klint Bryghus ApS")
+    expect(side.get_by_label("Navn")).to_be_hidden()  # no new company to fill in
+
+    side.get_by_label("Dato", exact=True).fill("2025-04-02")
+    side.get_by_role("button", name="Gem", exact=True).click()
+    expect(side.locator("tbody tr", has_text="Stevns Klint Bryghus ApS")).to_be_visible()
+
+
+def test_errors_take_focus_and_link_to_the_field(side, live_server, registrant):
+    log_ind(side, live_server, "registrant")
+    side.goto(f"{live_server.url}/registrering/forloeb/ny/")
+    side.keyboard.type("12345679")  # fails modulus 11
+    side.get_by_role("button", name="Gem", exact=True).click()
+
+    opsummering = side.get_by_role("alert").filter(has_text="fejl, som skal rettes")
+    expect(opsummering).to_be_focused()
+    opsummering.get_by_role("link", name="kontrolcifferet passer ikke").click()
+    virksomhed = side.get_by_role("combobox", name="Virksomhed")
+    expect(virksomhed).to_be_focused()
+    expect(virksomhed).to_have_value("12345679")
+    expect(virksomhed).to_have_attribute("aria-invalid", "true")
+
+
+def test_the_form_and_the_list_fit_a_tablet(side, live_server, registrant):
+    factories.forloeb()
+    log_ind(side, live_server, "registrant")
+    side.set_viewport_size({"width": 768, "height": 1024})
+    for sti in ("/registrering/forloeb/ny/", "/registrering/forloeb/", "/registrering/"):
+        side.goto(f"{live_server.url}{sti}")
+        bredde = side.evaluate("document.documentElement.scrollWidth")
+        assert bredde <= 768, (sti, bredde)
+    side.screenshot(path=str(SKAERMBILLEDER / "registrering-oversigt-768.png"))
