@@ -24,6 +24,7 @@ from .models import (
     Aktoer,
     Emne,
     Forloeb,
+    Fyrtaarn,
     Kommune,
     Programdeltagelse,
     Samarbejdsaftale,
@@ -33,6 +34,7 @@ from .selectors import forloeb_mulige_dubletter
 from .validators import normaliser_cvr, valider_cvr, valider_registreringsdato
 
 DATO_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+FYRTAARN = [("", "Intet"), *Fyrtaarn.choices]
 MAKS_NAVNETRAEF = 8
 
 
@@ -234,8 +236,7 @@ class ForloebForm(DanskFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [(v, t.split(" (")[0]) for v, t in Forloeb.Type.choices]
-        self.fields["fyrtaarn"].choices = [("", "Intet"), *Forloeb._meta.get_field(
-            "fyrtaarn").choices]
+        self.fields["fyrtaarn"].choices = FYRTAARN
         self.fields["emner"].queryset = Emne.objects.order_by(
             Case(When(kode="andet", then=1), default=0), "navn"
         )
@@ -294,29 +295,23 @@ class HenvisningForm(DanskFormMixin, forms.Form):
 class BaseHenvisningFormSet(forms.BaseFormSet):
     """Henvisninger of one forløb; the aktører are read once for all rows."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._aktoerer = None
-
-    @property
+    @cached_property
     def aktoerer(self) -> dict:
-        if self._aktoerer is None:
-            self._aktoerer = {a.navn.casefold(): a for a in Aktoer.objects.all()}
-        return self._aktoerer
+        return {a.navn.casefold(): a for a in Aktoer.objects.all()}
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "aktoerer": self.aktoerer}
 
     def clean(self):
-        set_ = set()
+        sete = set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
                 continue
             data = form.cleaned_data
             noegle = (data.get("aktoer") or data.get("ny_aktoer"), data.get("dato"))
-            if noegle[0] and noegle in set_:
+            if noegle[0] and noegle in sete:
                 raise ValidationError("Den samme henvisning (aktør og dato) står to gange.")
-            set_.add(noegle)
+            sete.add(noegle)
 
     def henvisninger(self, startdato):
         """(id or None, aktør or None, new adviser name, date) of every row kept; an empty date
@@ -403,8 +398,7 @@ class AktivitetForm(DanskFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = Aktivitet.Type.choices
-        self.fields["fyrtaarn"].choices = [("", "Intet"), *Aktivitet._meta.get_field(
-            "fyrtaarn").choices]
+        self.fields["fyrtaarn"].choices = FYRTAARN
         # Private advisers are many and seldom partners: only those already chosen are listed.
         valgte = self.instance.partnere.all() if self.instance.pk else Aktoer.objects.none()
         partnere = Aktoer.objects.filter(~Q(type=Aktoer.Type.PRIVAT) | Q(pk__in=valgte))
@@ -461,11 +455,10 @@ class SamarbejdsaftaleRetForm(AarsagMixin, SamarbejdsaftaleForm):
     pass
 
 
-class SletForm(DanskFormMixin, forms.Form):
-    aarsag = forms.CharField(
-        label="Årsag", required=False, max_length=100,
-        help_text="Gemmes i historikken sammen med dit navn.",
-    )
+class SletForm(DanskFormMixin, AarsagMixin):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aarsag"].label = "Årsag til sletningen"
 
 
 class Formularsaet:
@@ -493,9 +486,11 @@ class Formularsaet:
         """(anchor, label, message) of every error, for the summary that links to the fields."""
         return [fejl for f in self.alle() for fejl in formfejl(f)]
 
+    IKKE_FELTER = ("aarsag", "gem_alligevel")  # about the save, not fields of the record
+
     def felter(self) -> dict:
         """The record's own cleaned fields, as keyword arguments for its service."""
-        return {k: v for k, v in self.form.cleaned_data.items() if k not in ("aarsag",)}
+        return {k: v for k, v in self.form.cleaned_data.items() if k not in self.IKKE_FELTER}
 
     @property
     def aarsag(self) -> str:
@@ -543,9 +538,6 @@ class ForloebFormularsaet(Formularsaet):
             fejl.append((self.form["gem_alligevel"].auto_id, "Mulig dublet",
                          "Forløbet ligner et, der allerede er registreret."))
         return fejl
-
-    def felter(self) -> dict:
-        return {k: v for k, v in super().felter().items() if k != "gem_alligevel"}
 
 
 def formfejl(form):

@@ -99,8 +99,9 @@ class Art:
         return self.instans_url("ret", instans)
 
 
-def _virksomheder_af(felt):
-    return lambda qs: Virksomhed.objects.filter(pk__in=qs.values(felt))
+def _virksomheder(qs, felt="virksomhed"):
+    """The companies of the records in ``qs``, so an exported sheet can be imported again."""
+    return Virksomhed.objects.filter(pk__in=qs.values(felt))
 
 
 ARTER = {
@@ -108,9 +109,8 @@ ARTER = {
     for art in (
         Art("forloeb", "Forløb", "Forløbet", Forloeb, filters.ForloebFilter,
             tables.ForloebTabel,
-            lambda qs: {"Virksomheder": _virksomheder_af("virksomhed")(qs), "Forloeb": qs,
-                        "Henvisninger": Henvisning.objects.filter(forloeb__in=qs.values("pk"))},
-            forms.ForloebForm, forms.ForloebRetForm),
+            lambda qs: {"Virksomheder": _virksomheder(qs), "Forloeb": qs,
+                        "Henvisninger": Henvisning.objects.filter(forloeb__in=qs.values("pk"))}),
         Art("virksomhed", "Virksomheder", "Virksomheden", Virksomhed, filters.VirksomhedFilter,
             tables.VirksomhedTabel, lambda qs: {"Virksomheder": qs},
             forms.VirksomhedForm, forms.VirksomhedRetForm, services.virksomhed_create,
@@ -118,20 +118,20 @@ ARTER = {
         Art("henvisning", "Henvisninger", "Henvisningen", Henvisning, filters.HenvisningFilter,
             tables.HenvisningTabel,
             lambda qs: {
-                "Virksomheder": _virksomheder_af("forloeb__virksomhed")(qs),
+                "Virksomheder": _virksomheder(qs, "forloeb__virksomhed"),
                 "Forloeb": Forloeb.objects.filter(pk__in=qs.values("forloeb")),
                 "Henvisninger": qs,
             }),
         Art("ai_tjek", "AI-tjek", "AI-tjekket", AITjek, filters.AITjekFilter,
             tables.AITjekTabel,
-            lambda qs: {"Virksomheder": _virksomheder_af("virksomhed")(qs), "AI-tjek": qs},
+            lambda qs: {"Virksomheder": _virksomheder(qs), "AI-tjek": qs},
             forms.AITjekForm, forms.AITjekRetForm, services.ai_tjek_create, True),
         Art("aktivitet", "Aktiviteter", "Aktiviteten", Aktivitet, filters.AktivitetFilter,
             tables.AktivitetTabel, lambda qs: {"Aktiviteter": qs},
             forms.AktivitetForm, forms.AktivitetRetForm, services.aktivitet_create),
         Art("programdeltagelse", "Programdeltagelser", "Programdeltagelsen", Programdeltagelse,
             filters.ProgramdeltagelseFilter, tables.ProgramdeltagelseTabel,
-            lambda qs: {"Virksomheder": _virksomheder_af("virksomhed")(qs), "Programmer": qs},
+            lambda qs: {"Virksomheder": _virksomheder(qs), "Programmer": qs},
             forms.ProgramdeltagelseForm, forms.ProgramdeltagelseRetForm,
             services.programdeltagelse_create, True),
         Art("samarbejdsaftale", "Samarbejdsaftaler", "Samarbejdsaftalen", Samarbejdsaftale,
@@ -435,22 +435,27 @@ def _historik(virksomhed, antal=50):
         (p for qs in kilder for p in qs.select_related("history_user")),
         key=lambda p: (p.history_date, p.history_id),
     )
-    forrige, linjer = {}, []
-    for post in poster:
+    forrige, par = {}, []
+    for post in poster:  # each version with the one before it of the same record
         noegle = (type(post), post.id)
-        foer = forrige.get(noegle)
+        par.append((post, forrige.get(noegle)))
         forrige[noegle] = post
-        aendringer = []
-        if post.history_type == "~" and foer is not None:
-            delta = post.diff_against(foer, excluded_fields=HISTORIK_UDELAD,
-                                      foreign_keys_are_objs=True)
-            aendringer = [_aendring(post, c) for c in delta.changes]
-        linjer.append({
+    return [
+        {
             "dato": post.history_date, "bruger": post.history_user,
             "handling": HANDLINGER[post.history_type], "genstand": _genstand(post),
-            "aendringer": aendringer, "aarsag": post.history_change_reason or "",
-        })
-    return linjer[::-1][:antal]
+            "aendringer": _aendringer(post, foer), "aarsag": post.history_change_reason or "",
+        }
+        for post, foer in reversed(par[-antal:])
+    ]
+
+
+def _aendringer(post, foer):
+    """(field, before, after) of a change; creations and deletions list no fields."""
+    if post.history_type != "~" or foer is None:
+        return []
+    delta = post.diff_against(foer, excluded_fields=HISTORIK_UDELAD, foreign_keys_are_objs=True)
+    return [_aendring(post, aendring) for aendring in delta.changes]
 
 
 def _genstand(post):
@@ -467,11 +472,11 @@ def _genstand(post):
 
 def _aendring(post, aendring):
     felt = post.instance_type._meta.get_field(aendring.field)
-    return (capfirst(felt.verbose_name), _vis(post, felt, aendring.old),
-            _vis(post, felt, aendring.new))
+    return (capfirst(felt.verbose_name), _vis(felt, aendring.old), _vis(felt, aendring.new))
 
 
-def _vis(post, felt, vaerdi):
+def _vis(felt, vaerdi):
+    """A field value as a person reads it: labels for codes, Danish dates, names for links."""
     if felt.many_to_many:
         return ", ".join(str(list(raekke.values())[-1]) for raekke in vaerdi) or "–"
     if vaerdi in (None, ""):

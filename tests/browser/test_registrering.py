@@ -83,10 +83,15 @@ def test_register_a_forloeb_with_a_new_company_and_a_henvisning_by_keyboard(
     tast(side, "Tab", "Space")  # the first topic
     expect(side.get_by_label("Bæredygtighed")).to_be_checked()
 
-    aktoer = side.get_by_label("Aktør", exact=True)
+    aktoer = side.locator("#id_henvisning-0-aktoer")
     while not aktoer.evaluate("e => e === document.activeElement"):
         tast(side, "Tab")
     side.keyboard.type("Innovationsfonden")
+    side.get_by_role("button", name="Tilføj henvisning").focus()
+    tast(side, "Enter")  # a second row, and the focus in it
+    expect(side.locator("#id_henvisning-1-aktoer")).to_be_focused()
+    expect(side.get_by_text("Henvisning 2", exact=True)).to_be_visible()
+    side.keyboard.type("Eksportrådet")
 
     side.set_viewport_size({"width": 1280, "height": 800})
     side.screenshot(path=str(SKAERMBILLEDER / "registrering-forloeb-udfyldt.png"))
@@ -102,7 +107,8 @@ def test_register_a_forloeb_with_a_new_company_and_a_henvisning_by_keyboard(
 
     forloeb = Forloeb.objects.get()
     assert forloeb.virksomhed.cvr == NY_CVR and forloeb.virksomhed.kommune.navn == "Køge"
-    assert [h.aktoer.navn for h in forloeb.henvisninger.all()] == ["Innovationsfonden"]
+    assert sorted(h.aktoer.navn for h in forloeb.henvisninger.all()) == [
+        "Eksportrådet", "Innovationsfonden"]
     assert forloeb.oprettet_af == registrant
 
 
