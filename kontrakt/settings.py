@@ -92,8 +92,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets KKR read a status page while a registrant saves; busy_timeout avoids "locked".
+    # A 64 MB page cache (default 2 MB) keeps a year's forløb in memory between the status
+    # page's queries: a third off its time at 100,000 forløb (benchmarks/status.py).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA cache_size=-65536;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
