@@ -172,7 +172,7 @@ def oversigt(request):
         oprettet_af=request.user, slutdato__isnull=True
     ).count()
     return render(request, "forloeb/oversigt.html", {
-        "arter": ARTER, "tal": tal, "seneste": _seneste(request.user),
+        "tal": tal, "seneste": _seneste(request.user),
         "mine_igangvaerende": mine_igangvaerende, "kan_importere": kan_importere(request.user),
     })
 
@@ -195,7 +195,8 @@ def virksomhed_side(request, cvr):
 def virksomhed_soeg(request):
     """Companies matching ``q`` (CVR or name) as JSON, for the company field's suggestions."""
     q = request.GET.get("q", "").strip()
-    fundne = filters.VirksomhedFilter({"soeg": q}, filters.VirksomhedFilter.grundlag()).qs
+    alle = Virksomhed.objects.select_related("kommune")
+    fundne = filters.VirksomhedFilter({"soeg": q}, alle).qs  # the list's own search
     return JsonResponse({"resultater": [
         {"cvr": v.cvr, "navn": v.navn, "kommune": v.kommune.navn,
          "stiftelsesdato": v.stiftelsesdato.strftime("%d-%m-%Y")}
