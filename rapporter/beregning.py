@@ -13,10 +13,10 @@ Decisions where the contract is silent (each is tested in ``tests/rapporter/test
   actual ≤ target. During the year an ``antal``/``daekning`` with ``gte``/``gt`` is ``paa_sporet``
   when it meets the pro-rata expectation, ``taet_paa`` when actual ≥ 90 % of it, else ``bagud``;
   with ``lte`` it is ``taet_paa`` when actual ≤ 110 % of the expectation.
-- **Pro rata up to today.** The expectation counts the days from 1 January to the period's end or
-  to today, whichever comes first: H1 seen on 31 May expects 151/365 of the target, not 181/365,
-  because the days after today have not happened yet. Once the period's end has passed this is
-  exactly the contract's formula (181/365 for H1 2025, 182/366 for H1 2024).
+- **Pro rata to the period's end**, exactly as KONTRAKT-2025.md writes it: days from 1 January to
+  the period's end, both counted (181/365 for H1 2025, 182/366 for H1 2024), whenever the page is
+  seen. To judge the year so far, choose "status pr. dato" (the status page's default during the
+  year), whose end is the chosen day.
 - **Zero target.** Met by anything that meets the direction (0 ≥ 0; "> 0" needs more than 0);
   ``opfyldelse`` is ``None`` (no division by zero); ``taet_paa`` needs an expectation above 0.
 - **opfyldelse** = actual / target for every direction except ``fordeling``, where it is the
@@ -362,11 +362,11 @@ def forhold(taeller: float | None, naevner: float | None) -> float | None:
     return rund(Decimal(str(taeller)) / Decimal(str(naevner)), 2)
 
 
-def forventet_pro_rata(maalvaerdi: float | None, periode: Periode, idag: date) -> float | None:
-    """``target × days(1 Jan .. min(period end, today)) / days in the year``, one decimal."""
+def forventet_pro_rata(maalvaerdi: float | None, periode: Periode) -> float | None:
+    """``target × days(1 Jan .. period end, both counted) / days in the year``, one decimal."""
     if maalvaerdi is None:
         return None
-    dage = Decimal(periode.dage_forloebet(idag))
+    dage = Decimal(periode.dage_til_slut)
     return rund(Decimal(str(maalvaerdi)) * dage / Decimal(periode.dage_i_aar), 1)
 
 
@@ -466,7 +466,7 @@ def _med_forventet(
 ) -> tuple[float | None, Status]:
     forventet = None
     if d.art in PRO_RATA_ARTER and not periode.helaar_afsluttet(idag):
-        forventet = forventet_pro_rata(maalvaerdi, periode, idag)
+        forventet = forventet_pro_rata(maalvaerdi, periode)
     status = status_for(
         art=d.art, retning=d.retning, faktisk=faktisk, maalvaerdi=maalvaerdi,
         forventet=forventet, periode=periode, idag=idag,

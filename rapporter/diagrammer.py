@@ -100,7 +100,7 @@ def udvikling_figur(
         })
     if resultat.forventet is not None:
         data.append({
-            "type": "scatter", "mode": "markers", "name": "Forventet nu",
+            "type": "scatter", "mode": "markers", "name": "Forventet (pro rata)",
             "x": [nu.isoformat()], "y": [_tal(resultat.forventet)],
             "marker": {"color": GROEN, "size": 10, "symbol": "diamond"},
             "hovertemplate": "Forventet %{x|%d-%m-%Y}: %{y:,.1f}<extra></extra>",

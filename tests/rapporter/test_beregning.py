@@ -125,27 +125,27 @@ def test_periode_contains_both_ends():
 
 def test_forventet_for_h1_2025_is_the_contracts_example():
     # 880 × 181 / 365 = 436.38 → 436.4 (KONTRAKT-2025.md)
-    assert forventet_pro_rata(880, H1, EFTER_H1) == 436.4
+    assert forventet_pro_rata(880, H1) == 436.4
 
 
 def test_forventet_in_a_leap_year_uses_366_days():
     # 880 × 182 / 366 = 437.60 → 437.6
-    assert forventet_pro_rata(880, Periode.h1(2024), date(2024, 7, 1)) == 437.6
+    assert forventet_pro_rata(880, Periode.h1(2024)) == 437.6
 
 
-def test_forventet_counts_only_the_days_until_today():
-    # H1 seen on 31 May: 31+28+31+30+31 = 151 days; 880 × 151 / 365 = 364.05 → 364.1
-    assert forventet_pro_rata(880, H1, date(2025, 5, 31)) == 364.1
-    # before the year starts nothing is expected yet
-    assert forventet_pro_rata(880, H1, date(2024, 12, 31)) == 0.0
+def test_forventet_runs_to_the_periods_end_whenever_it_is_seen():
+    # KONTRAKT-2025.md: days to the period's end. H1 is 181 days even while it is under way;
+    # status pr. 31 May: 31+28+31+30+31 = 151 days; 880 × 151 / 365 = 364.05 → 364.1
+    assert forventet_pro_rata(880, H1) == 436.4
+    assert forventet_pro_rata(880, Periode.pr_dato(date(2025, 5, 31))) == 364.1
 
 
 def test_forventet_on_the_first_and_last_day_of_the_year():
     # 1 January counts as one day: 880 / 365 = 2.41 → 2.4
-    assert forventet_pro_rata(880, Periode.pr_dato(date(2025, 1, 1)), EFTER_AARET) == 2.4
+    assert forventet_pro_rata(880, Periode.pr_dato(date(2025, 1, 1))) == 2.4
     # 31 December: the whole target
-    assert forventet_pro_rata(880, Periode.pr_dato(date(2025, 12, 31)), EFTER_AARET) == 880.0
-    assert forventet_pro_rata(None, H1, EFTER_H1) is None
+    assert forventet_pro_rata(880, Periode.pr_dato(date(2025, 12, 31))) == 880.0
+    assert forventet_pro_rata(None, H1) is None
 
 
 # --- Status ---------------------------------------------------------------------------------
@@ -174,10 +174,11 @@ def test_antal_in_a_finished_year_is_met_or_missed():
     assert (r.forventet, r.opfyldelse) == (None, 0.999)
 
 
-def test_helaar_during_the_year_is_pro_rata_to_today():
-    # 30 September: 273 days; 880 × 273 / 365 = 658.19 → 658.2
-    r = resultat_antal(definition(), 600, HELAAR, date(2025, 9, 30))
-    assert (r.forventet, r.status) == (658.2, Status.TAET_PAA)  # 600 ≥ 592.38
+def test_helaar_during_the_year_is_pro_rata_to_the_years_end():
+    # KONTRAKT-2025.md: days to the period's end, so the whole year expects the whole target
+    # even on 30 September; 800 ≥ 90 % of 880 = 792: tæt på
+    r = resultat_antal(definition(), 800, HELAAR, date(2025, 9, 30))
+    assert (r.forventet, r.status) == (880.0, Status.TAET_PAA)
 
 
 def test_helaar_on_31_december_is_not_yet_finished():

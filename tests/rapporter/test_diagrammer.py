@@ -80,7 +80,7 @@ def test_cumulative_chart_against_the_pro_rata_line():
     assert faktisk["line"]["shape"] == "hv"
     pro_rata = spor(figur, "Måltal fordelt jævnt over året")
     assert pro_rata["x"] == ["2025-01-01", "2025-12-31"] and pro_rata["y"] == [0, 880]
-    assert spor(figur, "Forventet nu")["y"] == [217]
+    assert spor(figur, "Forventet (pro rata)")["y"] == [217]
     assert figur["layout"]["xaxis"]["range"] == ["2025-01-01", "2025-12-31"]
     assert figur["layout"]["shapes"][0]["x0"] == "2025-03-31"
     assert figur["layout"]["annotations"][0]["text"] == "31. mar."

@@ -218,12 +218,11 @@ def test_helaar_after_the_year(datasaet):
     assert udvalg(p["M4.henvisninger_anvendt"]) == post(50, None, None, None, "afventer")
 
 
-def test_helaar_during_the_year_is_pro_rata_to_today(datasaet):
+def test_helaar_during_the_year_is_pro_rata_to_the_years_end(datasaet):
     p = poster(dokument(datasaet, Periode.helaar(2025), date(2025, 10, 31)))
-    # 304 days have passed: 880 × 304 / 365 = 732.93 → 732.9; korte so far K1–K4 = 4
-    assert udvalg(p["M7.korte"]) == post(880, 4, 732.9, 0.005, "bagud")
-    # only the expectation stops at today; records count by the period's end, so a value
-    # already entered with a December date counts
+    # KONTRAKT-2025.md: days to the period's end, 365 / 365: the whole target; korte K1–K4 = 4
+    assert udvalg(p["M7.korte"]) == post(880, 4, 880, 0.005, "bagud")
+    # records count by the period's end, so a value already entered with a December date counts
     assert p["M3.nps"]["faktisk"] == 68
 
 
@@ -263,9 +262,11 @@ def test_command_prints_the_report(datasaet):
 @time_machine.travel(datetime(2025, 5, 31, 9, 0, tzinfo=KBH_TID), tick=False)
 def test_command_uses_today(datasaet):
     ud = StringIO()
-    call_command("rapport", "--aar", "2025", "--periode", "H1", stdout=ud)
-    # H1 seen on 31 May: 880 × 151 / 365 = 364.1
-    assert poster(json.loads(ud.getvalue()))["M7.korte"]["forventet"] == 364.1
+    call_command("rapport", "--aar", "2025", "--periode", "helaar", stdout=ud)
+    # the whole year seen on 31 May is still under way: pro rata (the whole target), and
+    # judged "bagud" rather than "ikke_opfyldt"
+    korte = poster(json.loads(ud.getvalue()))["M7.korte"]
+    assert (korte["forventet"], korte["status"]) == (880, "bagud")
 
 
 @time_machine.travel(datetime(2026, 1, 15, 9, 0, tzinfo=KBH_TID), tick=False)

@@ -83,7 +83,7 @@ def test_count_chart_is_cumulative_against_the_pro_rata_line(korte, laeser):
     assert faktisk["x"][0] == "2025-01-01" and faktisk["y"][0] == 0
     assert faktisk["x"][-1] == "2025-06-30" and faktisk["y"][-1] == 3
     assert spor(korte_figur, "Måltal fordelt jævnt over året")["y"] == [0, 880]
-    assert spor(korte_figur, "Forventet nu")["y"] == [436.4]
+    assert spor(korte_figur, "Forventet (pro rata)")["y"] == [436.4]
     assert '<script src="/static/plotly/plotly.min.js"></script>' in svar.content.decode()
     assert '<script src="/static/js/diagrammer.js"></script>' in svar.content.decode()
 
