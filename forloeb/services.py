@@ -108,6 +108,53 @@ def forloeb_create(
     return forloeb
 
 
+@transaction.atomic
+def forloeb_gem(
+    *,
+    forloeb: Forloeb | None = None,
+    virksomhed: Virksomhed,
+    henvisninger: Iterable[tuple[int | None, Aktoer | None, str, date]] = (),
+    slettede_henvisninger: Iterable[int] = (),
+    emner: Iterable[Emne | str] = (),
+    bruger=None,
+    aarsag: str = "",
+    **felter,
+) -> Forloeb:
+    """Create (``forloeb`` None) or change a forløb together with its henvisninger, as the
+    registration form sends them: rows of (existing henvisning id or None, known aktør or None,
+    new adviser name, date). A new adviser's name is created once as aktør type privat."""
+    nye_aktoerer: dict[str, Aktoer] = {}
+
+    def aktoer(kendt, ny_navn):
+        if kendt is not None:
+            return kendt
+        if ny_navn.casefold() not in nye_aktoerer:
+            nye_aktoerer[ny_navn.casefold()] = aktoer_create(
+                navn=ny_navn, type=Aktoer.Type.PRIVAT, bruger=bruger, aarsag=aarsag
+            )
+        return nye_aktoerer[ny_navn.casefold()]
+
+    raekker = [(id_, aktoer(kendt, ny), dato) for id_, kendt, ny, dato in henvisninger]
+    if forloeb is None:
+        return forloeb_create(
+            virksomhed=virksomhed, emner=emner, bruger=bruger, aarsag=aarsag, **felter,
+            henvisninger=[{"aktoer": a, "dato": d} for _, a, d in raekker],
+        )
+    opdater(forloeb, virksomhed=virksomhed, bruger=bruger, aarsag=aarsag, m2m={"emner": emner},
+            **felter)
+    eksisterende = forloeb.henvisninger.in_bulk()
+    for pk in slettede_henvisninger:
+        if pk in eksisterende:
+            slet(eksisterende.pop(pk), bruger=bruger, aarsag=aarsag)
+    for id_, aktoer_, dato in raekker:
+        if id_ in eksisterende:
+            opdater(eksisterende[id_], aktoer=aktoer_, dato=dato, bruger=bruger, aarsag=aarsag)
+        else:
+            henvisning_create(forloeb=forloeb, aktoer=aktoer_, dato=dato, bruger=bruger,
+                              aarsag=aarsag)
+    return forloeb
+
+
 def henvisning_create(
     *, forloeb: Forloeb, aktoer: Aktoer, dato: date, bruger=None, aarsag: str = ""
 ) -> Henvisning:

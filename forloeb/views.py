@@ -22,15 +22,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.text import capfirst
 from django_tables2 import RequestConfig
 
-from . import filters, forms, services, tables
+from . import filters, forms, selectors, services, tables
 from .arbejdsbog import skriv_arbejdsbog
 from .models import (
     AITjek,
     Aktivitet,
-    Aktoer,
     Forloeb,
     Henvisning,
     Programdeltagelse,
@@ -186,7 +184,7 @@ def virksomhed_side(request, cvr):
         "forloeb": virksomhed.forloeb.prefetch_related("emner", "henvisninger__aktoer"),
         "ai_tjek": virksomhed.ai_tjek.all(),
         "programdeltagelser": virksomhed.programdeltagelser.all(),
-        "historik": _historik(virksomhed),
+        "historik": selectors.virksomhed_historik(virksomhed),
     })
 
 
@@ -348,39 +346,17 @@ def _gem(saet, gem):
 
 
 def _gem_forloeb(saet, bruger, forloeb=None):
-    """Create or change a forløb with its company and henvisninger. A new private adviser typed
-    on a henvisning is created as aktør type privat."""
     felter, m2m = _uden_m2m(ARTER["forloeb"], saet.felter())
-    virksomhed = _virksomhed(saet.valg, bruger)["virksomhed"]
-    nye_aktoerer = {}
-
-    def aktoer(kendt, ny_navn):
-        if kendt is None and ny_navn.casefold() not in nye_aktoerer:
-            nye_aktoerer[ny_navn.casefold()] = services.aktoer_create(
-                navn=ny_navn, type=Aktoer.Type.PRIVAT, bruger=bruger
-            )
-        return kendt or nye_aktoerer[ny_navn.casefold()]
-
-    raekker = [(id_, aktoer(kendt, ny), dato) for id_, kendt, ny, dato
-               in saet.henvisninger.henvisninger(felter["startdato"])]
-    if forloeb is None:
-        return services.forloeb_create(
-            virksomhed=virksomhed, bruger=bruger, emner=m2m["emner"], **felter,
-            henvisninger=[{"aktoer": a, "dato": d} for _, a, d in raekker],
-        )
-    services.opdater(forloeb, virksomhed=virksomhed, bruger=bruger, aarsag=saet.aarsag, m2m=m2m,
-                     **felter)
-    eksisterende = forloeb.henvisninger.in_bulk()
-    for pk in saet.henvisninger.slettede_id():
-        if pk in eksisterende:
-            services.slet(eksisterende.pop(pk), bruger=bruger, aarsag=saet.aarsag)
-    for id_, aktoer_, dato in raekker:
-        if id_ in eksisterende:
-            services.opdater(eksisterende[id_], aktoer=aktoer_, dato=dato, bruger=bruger,
-                             aarsag=saet.aarsag)
-        else:
-            services.henvisning_create(forloeb=forloeb, aktoer=aktoer_, dato=dato, bruger=bruger)
-    return forloeb
+    return services.forloeb_gem(
+        forloeb=forloeb,
+        virksomhed=_virksomhed(saet.valg, bruger)["virksomhed"],
+        henvisninger=saet.henvisninger.henvisninger(felter["startdato"]),
+        slettede_henvisninger=saet.henvisninger.slettede_id() if forloeb else (),
+        emner=m2m["emner"],
+        bruger=bruger,
+        aarsag=saet.aarsag if forloeb else "",
+        **felter,
+    )
 
 
 def _efter_gem(request, art, instans, **naeste):
@@ -415,77 +391,3 @@ def _seneste(bruger, antal=10):
         seneste = art.filterset.grundlag().filter(oprettet_af=bruger).order_by("-oprettet")
         poster += [(obj.oprettet, art, obj, art.side_url(obj)) for obj in seneste[:antal]]
     return sorted(poster, key=lambda p: p[0], reverse=True)[:antal]
-
-
-HISTORIK_UDELAD = ("oprettet", "opdateret", "oprettet_af", "id")
-HANDLINGER = {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}
-
-
-def _historik(virksomhed, antal=50):
-    """Who changed what, and when, in the company's records: the company itself and its forløb,
-    henvisninger, AI-tjek and programdeltagelser, deleted ones included, newest first."""
-    forloeb_id = Forloeb.history.filter(virksomhed_id=virksomhed.pk).values("id")
-    kilder = [
-        virksomhed.history.all(),
-        Forloeb.history.filter(virksomhed_id=virksomhed.pk),
-        Henvisning.history.filter(forloeb_id__in=forloeb_id).select_related("aktoer"),
-        AITjek.history.filter(virksomhed_id=virksomhed.pk),
-        Programdeltagelse.history.filter(virksomhed_id=virksomhed.pk),
-    ]
-    poster = sorted(
-        (p for qs in kilder for p in qs.select_related("history_user")),
-        key=lambda p: (p.history_date, p.history_id),
-    )
-    forrige, par = {}, []
-    for post in poster:  # each version with the one before it of the same record
-        noegle = (type(post), post.id)
-        par.append((post, forrige.get(noegle)))
-        forrige[noegle] = post
-    return [
-        {
-            "dato": post.history_date, "bruger": post.history_user,
-            "handling": HANDLINGER[post.history_type], "genstand": _genstand(post),
-            "aendringer": _aendringer(post, foer), "aarsag": post.history_change_reason or "",
-        }
-        for post, foer in reversed(par[-antal:])
-    ]
-
-
-def _aendringer(post, foer):
-    """(field, before, after) of a change; creations and deletions list no fields."""
-    if post.history_type != "~" or foer is None:
-        return []
-    delta = post.diff_against(foer, excluded_fields=HISTORIK_UDELAD, foreign_keys_are_objs=True)
-    return [_aendring(post, aendring) for aendring in delta.changes]
-
-
-def _genstand(post):
-    model = post.instance_type
-    navn = capfirst(model._meta.verbose_name)
-    if model is Virksomhed:
-        return f"{navn} {post.navn}"
-    if model is Henvisning:
-        return f"{navn} til {post.aktoer} ({post.dato:%d-%m-%Y})"
-    if model is Programdeltagelse:
-        return f"{navn} i {post.get_program_display()}"
-    return f"{navn} {post.ekstern_id}"
-
-
-def _aendring(post, aendring):
-    felt = post.instance_type._meta.get_field(aendring.field)
-    return (capfirst(felt.verbose_name), _vis(felt, aendring.old), _vis(felt, aendring.new))
-
-
-def _vis(felt, vaerdi):
-    """A field value as a person reads it: labels for codes, Danish dates, names for links."""
-    if felt.many_to_many:
-        return ", ".join(str(list(raekke.values())[-1]) for raekke in vaerdi) or "–"
-    if vaerdi in (None, ""):
-        return "–"
-    if felt.choices:
-        return dict(felt.flatchoices).get(vaerdi, vaerdi)
-    if isinstance(vaerdi, bool):
-        return "Ja" if vaerdi else "Nej"
-    if hasattr(vaerdi, "strftime"):
-        return vaerdi.strftime("%d-%m-%Y")
-    return str(vaerdi)
