@@ -84,6 +84,8 @@ TEMPLATES = [
 ]
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
+if not os.environ.get("DATABASE_URL"):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default works on a fresh checkout
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",

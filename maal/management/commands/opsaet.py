@@ -31,10 +31,19 @@ class Command(BaseCommand):
     def opret_administrator(self):
         User = get_user_model()
         brugernavn = os.environ.get("ADMIN_USERNAME", "admin")
-        if User.objects.filter(username=brugernavn).exists():
-            self.stdout.write(f"Administratoren '{brugernavn}' findes allerede.")
+        valgt_kodeord = os.environ.get("ADMIN_PASSWORD")
+        eksisterende = User.objects.filter(username=brugernavn).first()
+        if eksisterende is not None:
+            if valgt_kodeord:
+                eksisterende.set_password(valgt_kodeord)
+                eksisterende.save(update_fields=["password"])
+                self.stdout.write(f"Administratoren '{brugernavn}' har fået kodeordet fra "
+                                  "ADMIN_PASSWORD.")
+            else:
+                self.stdout.write(f"Administratoren '{brugernavn}' findes allerede; kodeordet er "
+                                  "uændret (sæt ADMIN_PASSWORD for at give den et nyt).")
             return
-        kodeord = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        kodeord = valgt_kodeord or secrets.token_urlsafe(12)
         bruger = User.objects.create_superuser(
             username=brugernavn, password=kodeord, email="", first_name="Administrator"
         )
