@@ -48,3 +48,10 @@ def kontrakt_2025(db):
 
     call_command("loaddata", "kontrakt_2025", verbosity=0)
     return Resultatkontrakt.objects.get(aar=2025)
+
+
+@pytest.fixture
+def logget_ind(client, registrant):
+    """The test client, logged in as the registrant."""
+    client.force_login(registrant)
+    return client

@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 OPRET = reverse("forloeb:ai_tjek_opret")
 
 
-@pytest.fixture
-def logget_ind(client, registrant):
-    client.force_login(registrant)
-    return client
-
 
 def formdata(**felter):
     return {"virksomhed-soeg": "", "dato": "2025-04-02", "naeste": "liste", **felter}

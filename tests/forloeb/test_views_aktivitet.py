@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 OPRET = reverse("forloeb:aktivitet_opret")
 
 
-@pytest.fixture
-def logget_ind(client, registrant):
-    client.force_login(registrant)
-    return client
-
 
 def formdata(**felter):
     koege = Aktoer.objects.get(navn="Lokal erhvervsservice Køge")

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 EIFO = "EIFO – Danmarks Eksport- og Investeringsfond"
 
 
-@pytest.fixture
-def logget_ind(client, registrant):
-    client.force_login(registrant)
-    return client
-
 
 def arbejdsbog(svar):
     assert svar.status_code == 200

@@ -33,11 +33,6 @@ def formdata(*, henvisninger=(), **felter):
     return data
 
 
-@pytest.fixture
-def logget_ind(client, registrant):
-    client.force_login(registrant)
-    return client
-
 
 def test_the_empty_form_offers_the_fields_a_raadgiver_needs(logget_ind, registrant):
     side = logget_ind.get(OPRET).content.decode()

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 OPRET = reverse("forloeb:programdeltagelse_opret")
 
 
-@pytest.fixture
-def logget_ind(client, registrant):
-    client.force_login(registrant)
-    return client
-
 
 def test_a_programdeltagelse_is_saved(logget_ind, registrant):
     virksomhed = factories.virksomhed(navn="Skov Tømrer ApS")

@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 OPRET = reverse("forloeb:samarbejdsaftale_opret")
 
 
-@pytest.fixture
-def logget_ind(client, registrant):
-    client.force_login(registrant)
-    return client
-
 
 def test_only_clusters_are_offered(logget_ind):
     side = logget_ind.get(OPRET).content.decode()

@@ -13,11 +13,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def logget_ind(client, registrant):
-    client.force_login(registrant)
-    return client
-
 
 def side_for(client, virksomhed):
     svar = client.get(reverse("forloeb:virksomhed_side", args=[virksomhed.cvr]))
