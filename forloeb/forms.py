@@ -214,7 +214,8 @@ class ForloebForm(DanskFormMixin, forms.ModelForm):
 
     class Meta:
         model = Forloeb
-        fields = ["type", "startdato", "slutdato", "raadgiver", "emner", "fyrtaarn"]
+        fields = ["type", "startdato", "slutdato", "raadgiver", "emner", "fyrtaarn", "ekstern_id"]
+        labels = {"ekstern_id": "ESCRM-id"}
         widgets = {
             "type": forms.RadioSelect,
             "startdato": dato_widget(),
@@ -226,11 +227,14 @@ class ForloebForm(DanskFormMixin, forms.ModelForm):
         help_texts = {
             "type": "Handlingsplan: driftssegmentet. Vækst- og omstillingsplan: vækstsegmentet.",
             "slutdato": "Tom, mens forløbet er igangværende.",
+            "ekstern_id": "Forløbets id i ESCRM, så en senere import genkender det. "
+            "Tomt: appen giver forløbet et id.",
         }
         error_messages = {
             "type": {"required": "Vælg forløbstypen."},
             "startdato": {"required": "Angiv startdatoen.", "invalid": "Skriv en gyldig dato."},
             "slutdato": {"invalid": "Skriv en gyldig dato."},
+            "ekstern_id": {"unique": "Et forløb med dette ESCRM-id er allerede registreret."},
         }
 
     def __init__(self, *args, **kwargs):
@@ -240,6 +244,11 @@ class ForloebForm(DanskFormMixin, forms.ModelForm):
         self.fields["emner"].queryset = Emne.objects.order_by(
             Case(When(kode="andet", then=1), default=0), "navn"
         )
+        self.fields["ekstern_id"].required = False
+
+    def clean_ekstern_id(self):
+        """Empty keeps the id the forløb has, or lets the service give a new one."""
+        return self.cleaned_data["ekstern_id"].strip() or self.instance.ekstern_id or ""
 
 
 class ForloebRetForm(AarsagMixin, ForloebForm):

@@ -274,3 +274,32 @@ def test_delete_asks_first_then_deletes_and_keeps_it_in_history(logget_ind, regi
     slettet = Forloeb.history.get(id=forloeb.pk, history_type="-")
     assert (slettet.history_user, slettet.history_change_reason) == (
         registrant, "Dobbeltregistreret")
+
+
+def test_the_escrm_id_is_kept_so_a_later_import_recognises_the_forloeb(logget_ind):
+    logget_ind.post(OPRET, formdata(ekstern_id=" ESCRM-4711 "))
+    forloeb = Forloeb.objects.get()
+    assert forloeb.ekstern_id == "ESCRM-4711"
+
+    svar = logget_ind.post(reverse("forloeb:forloeb_ret", args=[forloeb.pk]), formdata(
+        ekstern_id="", **{"virksomhed-soeg": forloeb.virksomhed.cvr,
+                          "henvisning-TOTAL_FORMS": "0"},
+    ))
+    assert svar.status_code == 302
+    forloeb.refresh_from_db()
+    assert forloeb.ekstern_id == "ESCRM-4711"  # an emptied field keeps the id it had
+
+
+def test_without_an_escrm_id_the_app_gives_one(logget_ind):
+    logget_ind.post(OPRET, formdata(ekstern_id=""))
+    assert Forloeb.objects.get().ekstern_id.startswith("F-")
+
+
+def test_an_escrm_id_already_in_use_is_refused_next_to_the_field(logget_ind):
+    eksisterende = factories.forloeb(ekstern_id="ESCRM-1")
+    svar = logget_ind.post(OPRET, formdata(ekstern_id="ESCRM-1"))
+    side = svar.content.decode()
+    assert svar.status_code == 422
+    assert side.count("Et forløb med dette ESCRM-id er allerede registreret.") == 2
+    assert 'id="id_ekstern_id_error"' in side
+    assert Forloeb.objects.get() == eksisterende
