@@ -22,6 +22,17 @@ from forloeb.models import Aktivitet, Aktoer, Forloeb, Fyrtaarn, Programdeltagel
 GRUNDLAG_ANTAL = {
     "forloeb", "virksomheder", "ai_tjek", "aktiviteter", "programdeltagelser", "samarbejdsaftaler",
 }
+MED_VIRKSOMHED = {"forloeb", "virksomheder", "ai_tjek", "programdeltagelser"}
+# Which filters of an ``antal`` mean something for which ``grundlag``.
+FILTRE_PR_GRUNDLAG = {
+    "forloebstyper": {"forloeb", "virksomheder"},
+    "ivaerksaetter": MED_VIRKSOMHED,
+    "region": MED_VIRKSOMHED,
+    "aktivitetstype": {"aktiviteter"},
+    "program": {"programdeltagelser"},
+    "programstatus": {"programdeltagelser"},
+    "aktoertype": {"aktiviteter", "samarbejdsaftaler"},
+}
 TILLADTE = {
     "antal": {
         "grundlag", "forloebstyper", "ivaerksaetter", "region", "aktivitetstype", "program",
@@ -64,6 +75,11 @@ def valider_parametre(art: str, parametre: dict) -> list[str]:
         fejl.append(f"Parameteren '{noegle}' bruges ikke af indikatorer af arten '{art}'.")
     for noegle in sorted(KRAEVEDE.get(art, set()) - set(parametre)):
         fejl.append(f"Parameteren '{noegle}' skal angives for arten '{art}'.")
+    grundlag = parametre.get("grundlag")
+    if art == "antal" and grundlag in GRUNDLAG_ANTAL:
+        for noegle in sorted(set(parametre) & set(FILTRE_PR_GRUNDLAG)):
+            if grundlag not in FILTRE_PR_GRUNDLAG[noegle]:
+                fejl.append(f"Parameteren '{noegle}' kan ikke bruges med grundlaget '{grundlag}'.")
     for noegle, kendte in KENDTE_VAERDIER.items():
         if noegle not in parametre or noegle not in tilladte:
             continue

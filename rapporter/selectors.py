@@ -56,6 +56,7 @@ from forloeb.models import (
     Virksomhed,
 )
 from maal.models import ByLand, Indikator, Maaling, MilepaelStatus, Resultatkontrakt
+from maal.parametre import FILTRE_PR_GRUNDLAG
 
 from . import beregning
 from .beregning import (
@@ -102,16 +103,6 @@ GRUNDLAG: dict[str, Grundlag] = {
     "samarbejdsaftaler": Grundlag(
         Samarbejdsaftale, "dato", distinkt="aktoer", distinkt_model=Aktoer
     ),
-}
-MED_VIRKSOMHED = {"forloeb", "virksomheder", "ai_tjek", "programdeltagelser"}
-FILTRE_PR_GRUNDLAG = {
-    "forloebstyper": {"forloeb", "virksomheder"},
-    "ivaerksaetter": MED_VIRKSOMHED,
-    "region": MED_VIRKSOMHED,
-    "aktivitetstype": {"aktiviteter"},
-    "program": {"programdeltagelser"},
-    "programstatus": {"programdeltagelser"},
-    "aktoertype": {"aktiviteter", "samarbejdsaftaler"},
 }
 EKSTERNE_AKTOERTYPER = [Aktoer.Type.STATSLIG, Aktoer.Type.PRIVAT]
 

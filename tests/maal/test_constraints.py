@@ -80,3 +80,13 @@ def test_milepaelsstatus_kun_paa_milepaele(kontrakt_2025):
     with pytest.raises(ValidationError):
         MilepaelStatus(indikator=Indikator.objects.get(noegle="M7.korte"), status="i_gang",
                        dato=date(2025, 1, 1), fortaelling="x").full_clean()
+
+
+def test_et_filter_der_ikke_passer_til_grundlaget_afvises(kontrakt_2025):
+    indikator = Indikator.objects.get(noegle="M9.ai_tjek")
+    indikator.parametre = {"grundlag": "ai_tjek", "program": "smv_vaekstpilot"}
+    with pytest.raises(ValidationError) as fejl:
+        indikator.full_clean()
+    assert fejl.value.message_dict["parametre"] == [
+        "Parameteren 'program' kan ikke bruges med grundlaget 'ai_tjek'."
+    ]
