@@ -6,13 +6,14 @@ the :class:`Resultat` objects made here, so a rule lives in exactly one place.
 
 Decisions where the contract is silent (each is tested in ``tests/rapporter/test_beregning.py``):
 
-- **Judged as shown.** Shares, deviations and the pro-rata expectation are rounded to one decimal
-  (half up) *before* they are held against the target, so the status always agrees with the
-  figures on the page: a share of 69.96 % is shown as 70.0 % and meets "≥ 70 %".
+- **Judged on the exact figure.** Shares, deviations, ratios and the pro-rata expectation are held
+  against the target unrounded, as the contract writes "actual ≥ target"; they are rounded (half
+  up) only to be shown. A share of 69.96 % is shown as 70.0 % and does not meet "≥ 70 %"; the
+  goal page shows the count behind it (1399 af 2000).
 - **Directions.** ``gte`` is met when actual ≥ target, ``gt`` when actual > target, ``lte`` when
-  actual ≤ target. During the year an ``antal``/``daekning`` with ``gte``/``gt`` is ``paa_sporet``
-  when it meets the pro-rata expectation, ``taet_paa`` when actual ≥ 90 % of it, else ``bagud``;
-  with ``lte`` it is ``taet_paa`` when actual ≤ 110 % of the expectation.
+  actual ≤ target. During the year an ``antal``/``daekning`` is ``paa_sporet`` when actual ≥ the
+  pro-rata expectation (≤ for an ``lte`` target), ``taet_paa`` when actual ≥ 90 % of it (≤ 110 %
+  for ``lte``), else ``bagud``.
 - **Pro rata to the period's end**, exactly as KONTRAKT-2025.md writes it: days from 1 January to
   the period's end, both counted (181/365 for H1 2025, 182/366 for H1 2024), whenever the page is
   seen. To judge the year so far, choose "status pr. dato" (the status page's default during the
@@ -341,33 +342,54 @@ def datonoegle(dato: date, plus_aar: int = 0) -> int:
     return (dato.year + plus_aar) * 10000 + dato.month * 100 + dato.day
 
 
-def andel(taeller: int, naevner: int) -> float | None:
-    """``taeller / naevner`` as a percentage with one decimal; ``None`` for an empty naevner."""
+def _dec(tal) -> Decimal:
+    return tal if isinstance(tal, Decimal) else Decimal(str(tal))
+
+
+def andel_eksakt(taeller: int, naevner: int) -> Decimal | None:
+    """``taeller / naevner`` as an exact percentage; ``None`` for an empty naevner."""
     if not naevner:
         return None
-    return rund(Decimal(taeller) * 100 / Decimal(naevner), 1)
+    return Decimal(taeller) * 100 / Decimal(naevner)
 
 
-def afvigelse(andel_pct: float | None, reference_pct: float | None) -> float | None:
+def andel(taeller: int, naevner: int) -> float | None:
+    """``taeller / naevner`` as a percentage with one decimal, for showing."""
+    return rund(andel_eksakt(taeller, naevner), 1)
+
+
+def afvigelse_eksakt(andel_pct, reference_pct) -> Decimal | None:
     """The distance between two percentages in percentage points, without sign."""
     if andel_pct is None or reference_pct is None:
         return None
-    return rund(abs(Decimal(str(andel_pct)) - Decimal(str(reference_pct))), 1)
+    return abs(_dec(andel_pct) - _dec(reference_pct))
 
 
-def forhold(taeller: float | None, naevner: float | None) -> float | None:
-    """``taeller / naevner`` with two decimals; ``None`` when either is missing or naevner is 0."""
+def afvigelse(andel_pct, reference_pct) -> float | None:
+    return rund(afvigelse_eksakt(andel_pct, reference_pct), 1)
+
+
+def forhold_eksakt(taeller, naevner) -> Decimal | None:
+    """``taeller / naevner``; ``None`` when either is missing or naevner is 0."""
     if taeller is None or naevner is None or not naevner:
         return None
-    return rund(Decimal(str(taeller)) / Decimal(str(naevner)), 2)
+    return _dec(taeller) / _dec(naevner)
+
+
+def forhold(taeller, naevner) -> float | None:
+    return rund(forhold_eksakt(taeller, naevner), 2)
+
+
+def forventet_eksakt(maalvaerdi, periode: Periode) -> Decimal | None:
+    """``target × days(1 Jan .. period end, both counted) / days in the year``."""
+    if maalvaerdi is None:
+        return None
+    return _dec(maalvaerdi) * Decimal(periode.dage_til_slut) / Decimal(periode.dage_i_aar)
 
 
 def forventet_pro_rata(maalvaerdi: float | None, periode: Periode) -> float | None:
-    """``target × days(1 Jan .. period end, both counted) / days in the year``, one decimal."""
-    if maalvaerdi is None:
-        return None
-    dage = Decimal(periode.dage_til_slut)
-    return rund(Decimal(str(maalvaerdi)) * dage / Decimal(periode.dage_i_aar), 1)
+    """The pro-rata expectation with one decimal, for showing."""
+    return rund(forventet_eksakt(maalvaerdi, periode), 1)
 
 
 def opfylder(retning: str, faktisk: float, maalvaerdi: float) -> bool:
@@ -383,7 +405,7 @@ def opfyldelse(art: str, faktisk: float | None, maalvaerdi: float | None) -> flo
     if art == "milepael" or faktisk is None:
         return None
     if art == "fordeling":
-        return faktisk
+        return rund(faktisk, 1)
     if not maalvaerdi:
         return None
     return rund(Decimal(str(faktisk)) / Decimal(str(maalvaerdi)), 3)
@@ -401,9 +423,9 @@ def status_for(
     if periode.helaar_afsluttet(idag):
         return Status.OPFYLDT if opfylder(retning, faktisk, maalvaerdi) else Status.IKKE_OPFYLDT
     if art in PRO_RATA_ARTER and forventet is not None:
-        if opfylder(retning, faktisk, forventet):
+        faktisk_d, forventet_d = _dec(faktisk), _dec(forventet)
+        if faktisk_d <= forventet_d if retning == "lte" else faktisk_d >= forventet_d:
             return Status.PAA_SPORET
-        faktisk_d, forventet_d = Decimal(str(faktisk)), Decimal(str(forventet))
         if retning == "lte":
             taet = faktisk_d <= forventet_d / TAET_PAA_GRAENSE
         else:
@@ -450,28 +472,30 @@ def _befolkning_foretraekkes(ny: BefolkningsTal, nu: BefolkningsTal, til: date) 
 
 def _resultat(
     d: IndikatorDef, *, maalvaerdi, faktisk, forventet, status, taeller=None, naevner=None,
-    detaljer=None,
+    detaljer=None, eksakt=None,
 ) -> Resultat:
+    """``faktisk`` is the figure shown; ``eksakt``, where given, the unrounded one behind it."""
+    grundtal = faktisk if eksakt is None else eksakt
     return Resultat(
         noegle=d.noegle, maal_nr=d.maal_nr, titel=d.titel, art=d.art, enhed=d.enhed,
         retning=d.retning, maalvaerdi=maalvaerdi, faktisk=faktisk, forventet=forventet,
-        opfyldelse=opfyldelse(d.art, faktisk, maalvaerdi), status=str(status),
+        opfyldelse=opfyldelse(d.art, grundtal, maalvaerdi), status=str(status),
         taeller=taeller, naevner=naevner, detaljer=detaljer or {}, indikator_id=d.id,
     )
 
 
 def _med_forventet(
-    d: IndikatorDef, maalvaerdi: float | None, faktisk: float | None, periode: Periode,
-    idag: date,
+    d: IndikatorDef, maalvaerdi: float | None, eksakt, periode: Periode, idag: date,
 ) -> tuple[float | None, Status]:
+    """The expectation to show and the status, judged on the exact actual and expectation."""
     forventet = None
     if d.art in PRO_RATA_ARTER and not periode.helaar_afsluttet(idag):
-        forventet = forventet_pro_rata(maalvaerdi, periode)
+        forventet = forventet_eksakt(maalvaerdi, periode)
     status = status_for(
-        art=d.art, retning=d.retning, faktisk=faktisk, maalvaerdi=maalvaerdi,
+        art=d.art, retning=d.retning, faktisk=eksakt, maalvaerdi=maalvaerdi,
         forventet=forventet, periode=periode, idag=idag,
     )
-    return forventet, status
+    return rund(forventet, 1), status
 
 
 def resultat_antal(d: IndikatorDef, antal: int, periode: Periode, idag: date) -> Resultat:
@@ -488,11 +512,11 @@ def resultat_andel(
     d: IndikatorDef, taeller: int, naevner: int, periode: Periode, idag: date
 ) -> Resultat:
     """A share in percent; an empty denominator gives ``afventer``."""
-    faktisk = andel(taeller, naevner)
-    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag)
+    eksakt = andel_eksakt(taeller, naevner)
+    forventet, status = _med_forventet(d, d.maalvaerdi, eksakt, periode, idag)
     return _resultat(
-        d, maalvaerdi=d.maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
-        taeller=taeller, naevner=naevner,
+        d, maalvaerdi=d.maalvaerdi, faktisk=rund(eksakt, 1), forventet=forventet,
+        status=status, taeller=taeller, naevner=naevner, eksakt=eksakt,
     )
 
 
@@ -509,10 +533,10 @@ def resultat_fordeling(
     i_kategori = sum(k.virksomheder for k in kommuner if k.kategori == kategori)
     befolkning = sum(k.befolkning for k in kommuner)
     befolkning_kategori = sum(k.befolkning for k in kommuner if k.kategori == kategori)
-    andel_kategori = andel(i_kategori, virksomheder)
-    befolkningsandel = andel(befolkning_kategori, befolkning)
-    faktisk = afvigelse(andel_kategori, befolkningsandel)
-    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag)
+    andel_kategori = andel_eksakt(i_kategori, virksomheder)
+    befolkningsandel = andel_eksakt(befolkning_kategori, befolkning)
+    eksakt = afvigelse_eksakt(andel_kategori, befolkningsandel)
+    forventet, status = _med_forventet(d, d.maalvaerdi, eksakt, periode, idag)
     per_kommune = [
         {
             "kode": k.kode, "navn": k.navn, "kategori": k.kategori,
@@ -524,13 +548,13 @@ def resultat_fordeling(
     ]
     detaljer = {
         "kategori": kategori,
-        f"andel_{kategori}": andel_kategori,
-        f"befolkningsandel_{kategori}": befolkningsandel,
+        f"andel_{kategori}": rund(andel_kategori, 1),
+        f"befolkningsandel_{kategori}": rund(befolkningsandel, 1),
         "per_kommune": per_kommune,
     }
     return _resultat(
-        d, maalvaerdi=d.maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
-        taeller=i_kategori, naevner=virksomheder, detaljer=detaljer,
+        d, maalvaerdi=d.maalvaerdi, faktisk=rund(eksakt, 1), forventet=forventet, status=status,
+        taeller=i_kategori, naevner=virksomheder, detaljer=detaljer, eksakt=eksakt,
     )
 
 
@@ -579,14 +603,14 @@ def resultat_forhold(
 ) -> Resultat:
     """The ratio of two entered figures (gearing); ``afventer`` while either is missing or the
     denominator is 0."""
-    faktisk = forhold(
+    eksakt = forhold_eksakt(
         None if taeller is None else taeller.vaerdi, None if naevner is None else naevner.vaerdi
     )
-    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag)
+    forventet, status = _med_forventet(d, d.maalvaerdi, eksakt, periode, idag)
     detaljer = {"taeller": _maalt(taeller), "naevner": _maalt(naevner)}
     return _resultat(
-        d, maalvaerdi=d.maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
-        detaljer=detaljer,
+        d, maalvaerdi=d.maalvaerdi, faktisk=rund(eksakt, 2), forventet=forventet,
+        status=status, detaljer=detaljer, eksakt=eksakt,
     )
 
 
