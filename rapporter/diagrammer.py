@@ -24,8 +24,9 @@ BAAND = "rgba(30, 123, 52, 0.12)"
 
 def fremskrivning(resultat: Resultat, periode: Periode, idag: date) -> float | None:
     """The count at year end if the pace so far continues: ``faktisk / days elapsed × days in
-    the year``, whole number. Only for ``antal`` during the year; ``None`` otherwise."""
-    if resultat.art != "antal" or resultat.faktisk is None or periode.helaar_afsluttet(idag):
+    the year``, whole number. Only for ``antal`` while the year is under way; ``None`` once it
+    has ended (whatever period is shown) and otherwise."""
+    if resultat.art != "antal" or resultat.faktisk is None or idag > date(periode.aar, 12, 31):
         return None
     dage = periode.dage_forloebet(idag)
     if dage <= 0:
@@ -92,16 +93,19 @@ def udvikling_figur(
         "hovertemplate": "%{x|%d-%m-%Y}: %{y:,.0f}<extra></extra>",
     }]
     if resultat.maalvaerdi is not None:
+        # From 0 at the end of 31 December before, so that on each day the line reads the
+        # contract's pro rata with both ends counted (436.4 on 30 June 2025).
+        nul = date(aar - 1, 12, 31).isoformat()
         data.append({
             "type": "scatter", "mode": "lines", "name": "Måltal fordelt jævnt over året",
-            "x": [start.isoformat(), slut_aar.isoformat()], "y": [0, _tal(resultat.maalvaerdi)],
+            "x": [nul, slut_aar.isoformat()], "y": [0, _tal(resultat.maalvaerdi)],
             "line": {"color": GROEN, "width": 2},
             "hovertemplate": "Pro rata: %{y:,.1f}<extra></extra>",
         })
     if resultat.forventet is not None:
         data.append({
             "type": "scatter", "mode": "markers", "name": "Forventet (pro rata)",
-            "x": [nu.isoformat()], "y": [_tal(resultat.forventet)],
+            "x": [periode.til.isoformat()], "y": [_tal(resultat.forventet)],
             "marker": {"color": GROEN, "size": 10, "symbol": "diamond"},
             "hovertemplate": "Forventet %{x|%d-%m-%Y}: %{y:,.1f}<extra></extra>",
         })

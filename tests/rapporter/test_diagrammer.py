@@ -79,12 +79,27 @@ def test_cumulative_chart_against_the_pro_rata_line():
     assert (faktisk["x"][-1], faktisk["y"][-1]) == ("2025-03-31", 90)
     assert faktisk["line"]["shape"] == "hv"
     pro_rata = spor(figur, "Måltal fordelt jævnt over året")
-    assert pro_rata["x"] == ["2025-01-01", "2025-12-31"] and pro_rata["y"] == [0, 880]
+    # from 0 at the end of 31 Dec 2024: on 31 March it reads 880 × 90 / 365 = 217.0, the
+    # contract's pro rata with both ends counted
+    assert pro_rata["x"] == ["2024-12-31", "2025-12-31"] and pro_rata["y"] == [0, 880]
     assert spor(figur, "Forventet (pro rata)")["y"] == [217]
     assert figur["layout"]["xaxis"]["range"] == ["2025-01-01", "2025-12-31"]
     assert figur["layout"]["shapes"][0]["x0"] == "2025-03-31"
     assert figur["layout"]["annotations"][0]["text"] == "31. mar."
     json.dumps(figur)  # only plain values: the template hands it to json_script
+
+
+def test_the_expectation_is_drawn_at_the_periods_end_not_today():
+    # H1 seen on 1 May: the expectation 436.4 belongs to 30 June
+    figur = udvikling_figur(resultat(forventet=436.4), raekker(date(2025, 1, 1),
+                            date(2025, 4, 30)), Periode.h1(2025), date(2025, 5, 1))
+    forventet = spor(figur, "Forventet (pro rata)")
+    assert (forventet["x"], forventet["y"]) == (["2025-06-30"], [436.4])
+
+
+def test_no_projection_once_the_year_is_over():
+    # H1 2025 seen in 2026: the year's end is known, there is nothing to project
+    assert fremskrivning(resultat(faktisk=400.0), Periode.h1(2025), date(2026, 1, 5)) is None
 
 
 def test_cumulative_chart_with_projection_and_last_year():
