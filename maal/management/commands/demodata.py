@@ -4,6 +4,10 @@ About the 2025 contract's volume: ~1,700 forløb gennemført spread over the yea
 companies over the kommuner roughly by population, with henvisninger, AI-tjek, aktiviteter,
 programdeltagelser, samarbejdsaftaler, målinger and milestone statuses. The same seed gives the
 same data; a second run finds the data there and changes nothing.
+
+The whole year is drawn from the seed without looking at the clock; only then is it cut at
+today (records dated after today are left out, forløb ending after today are igangværende), so
+the same seed gives the same records on every day, and one day's data grows into the next's.
 """
 
 import random
@@ -72,7 +76,8 @@ class Demo:
         self.aar = kontrakt.aar
         self.rng = rng
         self.start = date(self.aar, 1, 1)
-        self.slut = min(date(self.aar, 12, 31), idag)
+        self.slut = date(self.aar, 12, 31)  # everything is drawn over the whole year …
+        self.idag = min(self.slut, idag)  # … and cut here
         self.virksomheder = []
 
     def dato(self, fra=None, til=None):
@@ -120,6 +125,7 @@ class Demo:
             ung = self.rng.random() < 0.16
             stiftet = self.dato(date(self.aar - 2, 3, 1), date(self.aar, 6, 1)) if ung else \
                 self.dato(date(1960, 1, 1), date(self.aar - 4, 1, 1))
+            stiftet = min(stiftet, self.idag)
             cvr = cvr_nummer(self.rng)
             while cvr in brugte:
                 cvr = cvr_nummer(self.rng)
@@ -132,8 +138,9 @@ class Demo:
             )
 
     def lav_forloeb(self, antal: int):
-        ekstern = list(Aktoer.objects.filter(type__in=["statslig", "privat"]))
         private = [f"Rådgiver {n} ApS" for n in "ABCDEFGHIJ"]
+        # the shipped state actors, then the demo's own advisers: the same list on every run
+        ekstern = list(Aktoer.objects.filter(type="statslig").order_by("navn"))
         for navn in private:
             obj = Aktoer.objects.filter(navn=navn).first() or services.aktoer_create(
                 navn=navn, type="privat", aarsag=AARSAG
@@ -142,14 +149,14 @@ class Demo:
         lokale = list(Aktoer.objects.filter(type="lokal"))
         emner = list(Emne.objects.all())
         typer, vaegte = zip(*TYPER, strict=True)
-        n_henvisninger = 0
+        n_forloeb = n_henvisninger = 0
         for nr in range(antal):
             virksomhed = self.virksomheder[nr % len(self.virksomheder)]
             type_ = self.rng.choices(typer, weights=vaegte)[0]
             kort, lang = VARIGHED[type_]
             startdato = self.dato(date(self.aar - 1, 11, 1), self.slut)
             slutdato = startdato + timedelta(days=self.rng.randint(kort, lang))
-            if slutdato > self.slut or self.rng.random() < 0.02:
+            if self.rng.random() < 0.02 or slutdato > self.slut:
                 slutdato = None  # igangværende
             henvist = {"kort": 0.2, "handlingsplan": 0.74, "vaekstplan": 0.84,
                        "omstillingsplan": 0.84}[type_]
@@ -162,78 +169,91 @@ class Demo:
                     {"aktoer": self.rng.choice(lokale), "dato": self.dato(startdato, slutdato)}
                 )
             fyrtaarn = self.rng.choices(["", "femern", "biosolutions"], weights=[94, 3, 3])[0]
+            raadgiver = self.rng.choice(RAADGIVERE)
+            forloebets_emner = self.rng.sample(emner, self.rng.randint(1, 3))
+            if startdato > self.idag:
+                continue  # not begun yet
+            if slutdato is not None and slutdato > self.idag:
+                slutdato = None
+            henvisninger = [h for h in henvisninger if h["dato"] <= self.idag]
             services.forloeb_create(
                 ekstern_id=f"{PREFIX}-{self.aar}-F{nr + 1:05d}",
                 virksomhed=virksomhed,
                 type=type_,
                 startdato=startdato,
                 slutdato=slutdato,
-                raadgiver=self.rng.choice(RAADGIVERE),
-                emner=self.rng.sample(emner, self.rng.randint(1, 3)),
+                raadgiver=raadgiver,
+                emner=forloebets_emner,
                 fyrtaarn=fyrtaarn,
                 henvisninger=henvisninger,
                 aarsag=AARSAG,
             )
+            n_forloeb += 1
             n_henvisninger += len(henvisninger)
-        return antal, n_henvisninger
+        return n_forloeb, n_henvisninger
 
     def lav_ai_tjek(self, antal: int) -> int:
+        oprettet = 0
         for nr in range(antal):
+            virksomhed, dato = self.rng.choice(self.virksomheder), self.dato()
+            henvist = self.rng.random() < 0.4
+            if dato > self.idag:
+                continue
             services.ai_tjek_create(
-                ekstern_id=f"{PREFIX}-{self.aar}-AI{nr + 1:04d}",
-                virksomhed=self.rng.choice(self.virksomheder),
-                dato=self.dato(),
-                henvist_af_lokal_erhvervsservice=self.rng.random() < 0.4,
-                aarsag=AARSAG,
+                ekstern_id=f"{PREFIX}-{self.aar}-AI{nr + 1:04d}", virksomhed=virksomhed,
+                dato=dato, henvist_af_lokal_erhvervsservice=henvist, aarsag=AARSAG,
             )
-        return antal
+            oprettet += 1
+        return oprettet
 
     def lav_aktiviteter(self) -> int:
         lokale = list(Aktoer.objects.filter(type="lokal").prefetch_related("kommuner"))
         klynger = list(Aktoer.objects.filter(type="klynge"))
         ruc = Aktoer.objects.filter(navn__startswith="Roskilde Universitet").first()
-        nr = 0
+        nr = oprettet = 0
+
+        def opret(dato, **felter):
+            nonlocal oprettet
+            if dato <= self.idag:
+                services.aktivitet_create(
+                    ekstern_id=f"{PREFIX}-{self.aar}-A{nr:04d}", dato=dato, aarsag=AARSAG,
+                    **felter,
+                )
+                oprettet += 1
+
         # Joint activities: each local operator at least once, a couple left out until late.
         for runde in range(2):
             for operatoer in lokale[: len(lokale) - 2 * runde]:
                 nr += 1
                 sted = operatoer.navn.removeprefix("Lokal erhvervsservice ")
-                services.aktivitet_create(
-                    ekstern_id=f"{PREFIX}-{self.aar}-A{nr:04d}",
-                    type="faelles_aktivitet",
-                    dato=self.dato(),
-                    titel=f"Virksomhedsdag i {sted}",
-                    partnere=[operatoer],
-                    kommuner=list(operatoer.kommuner.all()),
-                    aarsag=AARSAG,
+                opret(
+                    self.dato(), type="faelles_aktivitet", titel=f"Virksomhedsdag i {sted}",
+                    partnere=[operatoer], kommuner=list(operatoer.kommuner.all()),
                 )
         for _ in range(9):
             nr += 1
-            services.aktivitet_create(
-                ekstern_id=f"{PREFIX}-{self.aar}-A{nr:04d}",
-                type="klyngearrangement",
-                dato=self.dato(),
-                titel="Klyngemøde for sjællandske SMV'er",
-                partnere=[self.rng.choice(klynger)] + ([ruc] if ruc else []),
+            dato, klynge = self.dato(), self.rng.choice(klynger)
+            opret(
+                dato, type="klyngearrangement", titel="Klyngemøde for sjællandske SMV'er",
+                partnere=[klynge] + ([ruc] if ruc else []),
                 fyrtaarn=self.rng.choice(["", "biosolutions"]),
-                aarsag=AARSAG,
             )
         for titel, fyrtaarn in [("Femern-netværksmøde", "femern"), ("Biosolutions-morgenmøde",
                                 "biosolutions"), ("Iværksætterdag", ""), ("AI-café", "")]:
             nr += 1
-            services.aktivitet_create(
-                ekstern_id=f"{PREFIX}-{self.aar}-A{nr:04d}", type="event", dato=self.dato(),
-                titel=titel, fyrtaarn=fyrtaarn, aarsag=AARSAG,
-            )
-        return nr
+            opret(self.dato(), type="event", titel=titel, fyrtaarn=fyrtaarn)
+        return oprettet
 
     def lav_programmer(self) -> int:
         antal = 0
         for program, n in [("attraktive_arbejdspladser", 26), ("smv_vaekstpilot", 56)]:
             for virksomhed in self.rng.sample(self.virksomheder, n):
                 status = self.rng.choices(["bevilget", "ansoegt", "afslag"], weights=[84, 8, 8])[0]
+                dato = self.dato()
+                if dato > self.idag:
+                    continue
                 services.programdeltagelse_create(
-                    virksomhed=virksomhed, program=program, status=status, dato=self.dato(),
+                    virksomhed=virksomhed, program=program, status=status, dato=dato,
                     aarsag=AARSAG,
                 )
                 antal += 1
@@ -241,12 +261,15 @@ class Demo:
 
     def lav_samarbejdsaftaler(self) -> int:
         klynger = self.rng.sample(list(Aktoer.objects.filter(type="klynge")), 4)
-        for klynge in klynger:
-            services.samarbejdsaftale_create(
-                aktoer=klynge, dato=self.dato(), aarsag=AARSAG,
-                beskrivelse=f"Forpligtende samarbejde med {klynge.navn} om sjællandske SMV'er.",
-            )
-        return len(klynger)
+        aftaler = [(klynge, self.dato()) for klynge in klynger]
+        for klynge, dato in aftaler:
+            if dato <= self.idag:
+                services.samarbejdsaftale_create(
+                    aktoer=klynge, dato=dato, aarsag=AARSAG,
+                    beskrivelse=f"Forpligtende samarbejde med {klynge.navn} om sjællandske "
+                    "SMV'er.",
+                )
+        return sum(dato <= self.idag for _, dato in aftaler)
 
     def lav_maalinger_og_milepaele(self):
         hus = self.kontrakt.erhvervshus
@@ -262,7 +285,7 @@ class Demo:
         ]
         for noegle, vaerdi, maaned, kilde in vaerdier:
             dato = date(self.aar, maaned, 15)
-            if dato <= self.slut:
+            if dato <= self.idag:
                 maaling_create(
                     erhvervshus=hus, noegle=noegle, aar=self.aar, vaerdi=Decimal(vaerdi),
                     dato=dato, kilde=kilde, aarsag=AARSAG,
@@ -278,6 +301,8 @@ class Demo:
              "kører i alle kommuner."),
         ]
         for noegle, status, maaned, tekst in milepaele:
+            if date(self.aar, maaned, 1) > self.idag:
+                continue
             indikator = Indikator.objects.get(maal__kontrakt=self.kontrakt, noegle=noegle)
             milepael_status_create(
                 indikator=indikator, status=status, dato=date(self.aar, maaned, 1),
