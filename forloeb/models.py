@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
+from .historik import Historik
 from .validators import valider_cvr, valider_registreringsdato
 
 
@@ -21,6 +21,7 @@ class Fyrtaarn(models.TextChoices):
 class Region(models.Model):
     kode = models.CharField("regionskode", max_length=4, primary_key=True)
     navn = models.CharField("navn", max_length=60, unique=True)
+    history = Historik()
 
     class Meta:
         verbose_name = "region"
@@ -45,7 +46,7 @@ class Kommune(models.Model):
     dst_kommunegruppe = models.PositiveSmallIntegerField(
         "kommunegruppe (Danmarks Statistik)", choices=Kommunegruppe.choices
     )
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "kommune"
@@ -63,7 +64,7 @@ class Befolkning(models.Model):
     dato = models.DateField("opgjort pr.")
     indbyggere = models.PositiveIntegerField("indbyggere")
     kilde = models.CharField("kilde", max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "befolkningstal"
@@ -105,7 +106,7 @@ class Virksomhed(Sporbar):
         related_name="virksomheder",
     )
     stiftelsesdato = models.DateField("stiftelsesdato")
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "virksomhed"
@@ -140,7 +141,7 @@ class Aktoer(Sporbar):
     kommuner = models.ManyToManyField(
         Kommune, verbose_name="kommuner betjent", blank=True, related_name="aktoerer"
     )
-    history = HistoricalRecords(m2m_fields=[kommuner])
+    history = Historik(m2m_fields=[kommuner])
 
     class Meta:
         verbose_name = "aktør"
@@ -155,6 +156,7 @@ class Aktoer(Sporbar):
 class Emne(models.Model):
     kode = models.CharField("kode", max_length=20, primary_key=True)
     navn = models.CharField("navn", max_length=60)
+    history = Historik()
 
     class Meta:
         verbose_name = "emne"
@@ -190,7 +192,7 @@ class Forloeb(Sporbar):
     raadgiver = models.CharField("rådgiver", max_length=100, blank=True)
     emner = models.ManyToManyField(Emne, verbose_name="emner", blank=True, related_name="forloeb")
     fyrtaarn = models.CharField("fyrtårn", max_length=20, choices=Fyrtaarn.choices, blank=True)
-    history = HistoricalRecords(m2m_fields=[emner])
+    history = Historik(m2m_fields=[emner])
 
     class Meta:
         verbose_name = "forløb"
@@ -231,12 +233,14 @@ class Forloeb(Sporbar):
 class Henvisning(Sporbar):
     """A referral made in a forløb; it counts with its forløb, whatever its own date."""
 
-    forloeb = models.ForeignKey(Forloeb, on_delete=models.CASCADE, related_name="henvisninger")
+    forloeb = models.ForeignKey(
+        Forloeb, on_delete=models.CASCADE, related_name="henvisninger", verbose_name="forløb"
+    )
     aktoer = models.ForeignKey(
         Aktoer, on_delete=models.PROTECT, related_name="henvisninger", verbose_name="aktør"
     )
     dato = models.DateField("dato", validators=[valider_registreringsdato])
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "henvisning"
@@ -263,7 +267,7 @@ class AITjek(Sporbar):
     henvist_af_lokal_erhvervsservice = models.BooleanField(
         "henvist af lokal erhvervsservice", default=False
     )
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "AI-tjek"
@@ -293,7 +297,7 @@ class Aktivitet(Sporbar):
         Kommune, verbose_name="kommuner", blank=True, related_name="aktiviteter"
     )
     fyrtaarn = models.CharField("fyrtårn", max_length=20, choices=Fyrtaarn.choices, blank=True)
-    history = HistoricalRecords(m2m_fields=[partnere, kommuner])
+    history = Historik(m2m_fields=[partnere, kommuner])
 
     class Meta:
         verbose_name = "aktivitet"
@@ -324,7 +328,7 @@ class Programdeltagelse(Sporbar):
     program = models.CharField("program", max_length=30, choices=Program.choices)
     status = models.CharField("status", max_length=10, choices=Status.choices)
     dato = models.DateField("dato", validators=[valider_registreringsdato])
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "programdeltagelse"
@@ -356,7 +360,7 @@ class Samarbejdsaftale(Sporbar):
     )
     dato = models.DateField("dato", validators=[valider_registreringsdato])
     beskrivelse = models.TextField("beskrivelse", blank=True)
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "samarbejdsaftale"

@@ -9,8 +9,8 @@ the admin without code.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from forloeb.historik import Historik
 from forloeb.models import Kommune, Region
 
 from .parametre import valider_parametre
@@ -24,7 +24,7 @@ class Erhvervshus(models.Model):
         related_name="erhvervshuse",
         help_text="Regionen huset dækker; by/land og lokale operatører opgøres i den.",
     )
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "erhvervshus"
@@ -54,7 +54,7 @@ class Resultatkontrakt(models.Model):
         default=True,
         help_text="Fjern fluebenet, når KL's egen liste er indtastet.",
     )
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "resultatkontrakt"
@@ -77,14 +77,16 @@ class Maal(models.Model):
         NATIONAL = "national", "Nationalt mål"
         LOKAL = "lokal", "Lokalt mål"
 
-    kontrakt = models.ForeignKey(Resultatkontrakt, on_delete=models.CASCADE, related_name="maal")
+    kontrakt = models.ForeignKey(
+        Resultatkontrakt, on_delete=models.CASCADE, related_name="maal", verbose_name="kontrakt"
+    )
     nummer = models.PositiveSmallIntegerField("nummer")
     titel = models.CharField("titel", max_length=200)
     niveau = models.CharField("niveau", max_length=10, choices=Niveau.choices)
     beskrivelse = models.TextField("baggrund", blank=True)
     maal_tekst = models.TextField("mål (kontraktens tekst)")
     metode_tekst = models.TextField("metode (kontraktens tekst)", blank=True)
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "mål"
@@ -121,7 +123,9 @@ class Indikator(models.Model):
         FAKTOR = "faktor", "faktor"
         STATUS = "status", "status"
 
-    maal = models.ForeignKey(Maal, on_delete=models.CASCADE, related_name="indikatorer")
+    maal = models.ForeignKey(
+        Maal, on_delete=models.CASCADE, related_name="indikatorer", verbose_name="mål"
+    )
     noegle = models.CharField(
         "nøgle", max_length=60, help_text="Stabil nøgle, f.eks. M7.korte; bruges i import og JSON."
     )
@@ -144,7 +148,7 @@ class Indikator(models.Model):
         help_text="Hvad der tælles; se README under 'Indikatorernes parametre'.",
     )
     raekkefoelge = models.PositiveSmallIntegerField("rækkefølge", default=0)
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "indikator"
@@ -185,7 +189,7 @@ class Maaling(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name="indtastet af",
     )
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "måling"
@@ -250,7 +254,7 @@ class MilepaelStatus(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name="indtastet af",
     )
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "milepælsstatus"
@@ -277,7 +281,7 @@ class ByLand(models.Model):
     )
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
     kategori = models.CharField("kategori", max_length=4, choices=Kategori.choices)
-    history = HistoricalRecords()
+    history = Historik()
 
     class Meta:
         verbose_name = "by/land-klassifikation"
