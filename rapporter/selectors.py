@@ -496,6 +496,23 @@ def indikator_poster(indikator: Indikator, periode: Periode, del_: str = "taelle
     raise ValueError(f"Ukendt indikatorart '{art}'.")
 
 
+def henviste_forloeb(indikator: Indikator, periode: Periode, aktoertype: str) -> QuerySet:
+    """Of an ``andel`` indicator's naevner, the forløb with at least one henvisning to
+    ``aktoertype`` (``"ekstern"``: statslig or privat): the records behind one row of the
+    goal page's referral table (:func:`henvisninger_efter_aktoertype`)."""
+    typer = EKSTERNE_AKTOERTYPER if aktoertype == "ekstern" else [aktoertype]
+    naevner_q, _ = _andel_q(indikator.parametre or {})
+    return Forloeb.objects.filter(
+        _i_perioden("slutdato", periode), naevner_q, _henvist_q(typer)
+    ).select_related("virksomhed")
+
+
+def igangvaerende_forloeb(periode: Periode) -> QuerySet:
+    """Forløb started by the period's end that have no slutdato: igangværende. They count in no
+    indicator (KONTRAKT-2025.md) and are shown apart."""
+    return Forloeb.objects.filter(slutdato__isnull=True, startdato__lte=periode.til)
+
+
 def milepael_dokumentation(indikator: Indikator, periode: Periode) -> dict[str, QuerySet]:
     """Evidence beside a milestone's narrative: forløb tagged with its ``fyrtaarn`` that ran in
     the period (started by its end, not finished before its start) and tagged aktiviteter dated

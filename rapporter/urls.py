@@ -11,6 +11,7 @@ urlpatterns = [
     path("json/", views.status_json, name="json"),
     path("maal/<int:nummer>/", views.maal_side, name="maal"),
     path("indikator/<str:noegle>/poster/", views.poster, name="poster"),
+    path("igangvaerende/", views.igangvaerende, name="igangvaerende"),
     path("indikator/<str:noegle>/milepael/", views.milepael_ny, name="milepael_ny"),
     path("maaling/ny/", views.maaling_ny, name="maaling_ny"),
 ]

@@ -109,6 +109,7 @@ def status(request):
     maal = list(valg.kontrakt.maal.all())
     return render(request, "rapporter/status.html", {
         "valg": valg, "rapport": rapport, **_oversigt(maal, rapport.resultater, valg),
+        "igangvaerende": selectors.igangvaerende_forloeb(valg.valgt_periode).count(),
     })
 
 
@@ -138,8 +139,13 @@ def maal_side(request, nummer):
     maal = get_object_or_404(valg.kontrakt.maal, nummer=nummer)
     resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=valg.idag)
     paneler = _paneler(maal, resultater, valg)
+    taeller_forloeb = any(
+        p["indikator"].parametre.get("grundlag") in ("forloeb", "virksomheder") for p in paneler
+    )
     return render(request, "rapporter/maal.html", {
         "valg": valg, "maal": maal, "beregnet": timezone.localtime(),
+        "igangvaerende": taeller_forloeb
+        and selectors.igangvaerende_forloeb(valg.valgt_periode).count(),
         "paneler": paneler, "har_figurer": any(p.get("figur") for p in paneler),
         "alle_maal": valg.kontrakt.maal.only("nummer", "titel"),
         "kan_maale": request.user.has_perm("maal.add_maaling"),
@@ -160,9 +166,15 @@ def poster(request, noegle):
     del_ = request.GET.get("del", "taeller")
     if del_ not in ("taeller", "naevner") or (del_ == "naevner" and indikator.art == "antal"):
         raise Http404("Indikatoren har ingen sådan del.")
-    qs = _poster(indikator, valg.valgt_periode, del_, request.GET.get("kommune"))
+    aktoertype = _aktoertype(request, indikator)
+    if aktoertype:
+        del_ = "taeller"
+        qs = selectors.henviste_forloeb(indikator, valg.valgt_periode, aktoertype)
+        qs = qs.select_related(*RELATIONER[Forloeb])
+    else:
+        qs = _poster(indikator, valg.valgt_periode, del_, request.GET.get("kommune"))
     if request.GET.get("format") == "xlsx":
-        navn = f"{noegle}-{del_}-{valg.valgt_periode.navn}"
+        navn = f"{noegle}-{aktoertype or del_}-{valg.valgt_periode.navn}"
         return _xlsx(skriv_arbejdsbog({ARK[qs.model]: qs}), navn)
     side = Paginator(qs, POSTER_PR_SIDE).get_page(request.GET.get("side"))
     resultat = next(r for r in indikator_resultater(
@@ -172,6 +184,26 @@ def poster(request, noegle):
         "kolonner": KOLONNER[qs.model], "raekker": _raekker(side, KOLONNER[qs.model]),
         "model_navn": qs.model._meta.verbose_name_plural,
         "kommune": Kommune.objects.filter(kode=request.GET.get("kommune") or None).first(),
+        "aktoertype": aktoertype, "aktoertype_navn": AKTOERTYPE_NAVN.get(aktoertype, ""),
+    })
+
+
+@login_required
+@se_status
+def igangvaerende(request):
+    """The forløb without a slutdato at the period's end: counted nowhere, shown apart."""
+    valg = _valg(request)
+    if not valg.is_valid():
+        return _ugyldig(request, valg)
+    qs = selectors.igangvaerende_forloeb(valg.valgt_periode).select_related(
+        *RELATIONER[Forloeb]
+    )
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(skriv_arbejdsbog({"Forloeb": qs}), f"igangvaerende-{valg.valgt_periode.navn}")
+    side = Paginator(qs, POSTER_PR_SIDE).get_page(request.GET.get("side"))
+    return render(request, "rapporter/igangvaerende.html", {
+        "valg": valg, "side": side, "kolonner": KOLONNER[Forloeb],
+        "raekker": _raekker(side, KOLONNER[Forloeb]),
     })
 
 
@@ -245,6 +277,21 @@ def _gem(form, service, **felter) -> bool:
             form.add_error(felt if felt in form.fields else None, beskeder)
         return False
     return True
+
+
+AKTOERTYPE_NAVN = {
+    **dict(Aktoer.Type.choices), "ekstern": "ekstern rådgivning (statslig eller privat)",
+}
+
+
+def _aktoertype(request, indikator) -> str:
+    """``?aktoertype=`` on an andel of referrals: one row of the goal page's referral table."""
+    aktoertype = request.GET.get("aktoertype", "")
+    if not aktoertype:
+        return ""
+    if indikator.art != "andel" or aktoertype not in AKTOERTYPE_NAVN:
+        raise Http404("Ukendt aktørtype.")
+    return aktoertype
 
 
 def _poster(indikator, periode, del_: str, kommune: str | None):

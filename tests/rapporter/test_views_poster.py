@@ -133,3 +133,42 @@ def test_figures_without_records_have_no_drill_down(kontrakt_2025, laeser):
     assert poster(laeser, "M15.femern").status_code == 404
     assert poster(laeser, "M99.findes_ikke").status_code == 404
     assert poster(laeser, "M7.korte", **{"del": "alt"}).status_code == 404
+
+
+@pytest.mark.parametrize(("aktoertype", "forventet", "overskrift"), [
+    ("statslig", ["HP-STAT"], "statslig erhvervsfremme"),
+    ("privat", ["HP-PRIV"], "privat rådgiver"),
+    ("lokal", ["HP-LOKAL", "HP-PRIV"], "lokal erhvervsservice"),
+    ("ekstern", ["HP-PRIV", "HP-STAT"], "ekstern rådgivning (statslig eller privat)"),
+])
+def test_each_row_of_the_referral_table_opens_to_its_forloeb(handlingsplaner, laeser, aktoertype,
+                                                             forventet, overskrift):
+    svar = poster(laeser, "M10.henvist_handlingsplan", aktoertype=aktoertype)
+    assert sorted(ekstern_ider(svar)) == forventet
+    assert (f"De forløb i opgørelsen med mindst én henvisning til {overskrift}: "
+            f"{len(forventet)}.") in tekst(svar)
+    fil = poster(laeser, "M10.henvist_handlingsplan", aktoertype=aktoertype, format="xlsx")
+    ark = load_workbook(io.BytesIO(fil.content))["Forloeb"]
+    assert sorted(r[0] for r in ark.iter_rows(min_row=2, values_only=True) if r[0]) == forventet
+
+
+def test_the_goal_page_links_the_referral_counts(handlingsplaner, laeser):
+    side = laeser.get(reverse("rapporter:maal", args=[10]), H1).content.decode()
+    assert "aktoertype=statslig" in side and "aktoertype=lokal" in side
+    assert poster(laeser, "M10.henvist_handlingsplan", aktoertype="ukendt").status_code == 404
+    assert poster(laeser, "M7.korte", aktoertype="statslig").status_code == 404
+
+
+def test_igangvaerende_forloeb_are_shown_apart_and_open_to_their_list(handlingsplaner, laeser):
+    # HP-IGANG has no slutdato: it counts nowhere, and the pages show it separately
+    status = tekst(laeser.get(reverse("rapporter:status"), H1))
+    assert ("Igangværende forløb (uden slutdato, startet senest 30-06-2025): 1. "
+            "De tæller ingen steder, før de er gennemført.") in status
+    assert "Igangværende forløb" in tekst(laeser.get(reverse("rapporter:maal", args=[7]), H1))
+    assert "Igangværende forløb" not in tekst(laeser.get(reverse("rapporter:maal", args=[3]), H1))
+    liste = laeser.get(reverse("rapporter:igangvaerende"), H1)
+    assert ekstern_ider(liste) == ["HP-IGANG"]
+    assert "uden slutdato: 1." in tekst(liste)
+    fil = laeser.get(reverse("rapporter:igangvaerende"), {**H1, "format": "xlsx"})
+    ark = load_workbook(io.BytesIO(fil.content))["Forloeb"]
+    assert [r[0] for r in ark.iter_rows(min_row=2, values_only=True) if r[0]] == ["HP-IGANG"]
