@@ -357,3 +357,97 @@ def test_command_without_any_contract(db):
     with pytest.raises(CommandError, match="Der er endnu ingen resultatkontrakt") as fejl:
         call_command("rapport", stdout=StringIO())
     assert fejl.value.returncode == 2
+
+
+# Every indicator, field by field: (maalvaerdi, faktisk, forventet, opfyldelse, status).
+# Population share of the five landkommuner: 227,172 / 849,857 = 26.7306 %.
+HELAAR_EFTER_AARET = {
+    # Lolland ApS (founded 2024) with K2, HP2, VP1: 1; 1 / 171 = 0.0058
+    "M1.ivaerksaettere": (171, 1, None, 0.006, "ikke_opfyldt"),
+    "M2.kendskabsgrad": (50, 48, None, 0.96, "ikke_opfyldt"),
+    "M2.kendskab_tilbud": (55, None, None, None, "afventer"),
+    # December's 68 replaces May's 72; 68 / 70 = 0.9714
+    "M3.nps": (70, 68, None, 0.971, "ikke_opfyldt"),
+    "M4.henvisninger_anvendt": (50, None, None, None, "afventer"),
+    "M5.omsaetning_vaekst": (10, None, None, None, "afventer"),
+    "M5.beskaeftigelse_vaekst": (5, None, None, None, "afventer"),
+    "M5.produktivitet_drift": (0, None, None, None, "afventer"),
+    "M6.baeredygtighed": (70, None, None, None, "afventer"),
+    # K1–K4 (K5 igangværende): 4 / 880 = 0.0045
+    "M7.korte": (880, 4, None, 0.005, "ikke_opfyldt"),
+    "M7.handlingsplaner": (485, 3, None, 0.006, "ikke_opfyldt"),  # HP1–HP3
+    "M7.vaekstplaner": (315, 2, None, 0.006, "ikke_opfyldt"),  # VP1, OP1
+    "M7.laengere": (800, 5, None, 0.006, "ikke_opfyldt"),  # 5 / 800 = 0.00625
+    "M7.i_alt": (1680, 9, None, 0.005, "ikke_opfyldt"),  # 9 / 1680 = 0.0054
+    # Slagelse (by), Lolland (land); Kbh is outside the region: |50 − 26.7306| = 23.27
+    "M8.by_land": (10, 23.3, None, 23.3, "ikke_opfyldt"),
+    "M9.ai_tjek": (40, 2, None, 0.05, "ikke_opfyldt"),
+    # Greve, Køge (F1) and Roskilde (F2) of 17: 3 / 17 = 0.1765
+    "M10.lokale_operatoerer": (17, 3, None, 0.176, "ikke_opfyldt"),
+    # HP1 (statslig), HP3 (privat) of HP1–HP3: 66.667 %; 66.667 / 70 = 0.9524
+    "M10.henvist_handlingsplan": (70, 66.7, None, 0.952, "ikke_opfyldt"),
+    # VP1 (statslig) of VP1, OP1: 50 %; 50 / 80 = 0.625
+    "M10.henvist_vaekstplan": (80, 50, None, 0.625, "ikke_opfyldt"),
+    "M11.rekrutteringsydelse": (None, None, None, None, "ikke_startet"),
+    "M11.attraktive_arbejdspladser": (20, 1, None, 0.05, "ikke_opfyldt"),
+    "M11.smv_vaekstpilot": (45, 1, None, 0.022, "ikke_opfyldt"),
+    "M12.hovedstaden": (20, 1, None, 0.05, "ikke_opfyldt"),  # Kbh ApS (K4, HP3)
+    "M12.sjaelland_via_ehh": (20, None, None, None, "afventer"),
+    "M13.samarbejde_ruc_kkr": (None, None, None, None, "ikke_startet"),
+    "M13.klyngearrangementer": (None, 1, None, None, "uden_maaltal"),
+    "M13.klyngesamarbejder": (3, 3, None, 1, "opfyldt"),  # BLOXHUB, CLEAN, MADE
+    # 41,250,000 / 15,300,000 = 2.69608; 2.69608 / 2.5 = 1.0784
+    "M14.gearing": (2.5, 2.7, None, 1.078, "opfyldt"),
+    "M14.geografisk_forankring": (None, None, None, None, "ikke_startet"),
+    "M15.femern": (None, None, None, None, "opfyldt"),
+    "M15.biosolutions": (None, None, None, None, "opfyldt"),
+}
+# Status pr. 31 May 2025 seen on 10 June: 151 days, forventet = target × 151 / 365.
+PR_31_MAJ = {
+    # Lolland ApS with K2 (ends 31 May) and VP1; 171 × 151 / 365 = 70.74
+    "M1.ivaerksaettere": (171, 1, 70.7, 0.006, "bagud"),
+    "M2.kendskabsgrad": (50, None, None, None, "afventer"),  # entered with 1 June's date
+    "M2.kendskab_tilbud": (55, None, None, None, "afventer"),
+    "M3.nps": (70, 72, None, 1.029, "paa_sporet"),  # 15 May; 72 / 70 = 1.0286
+    "M4.henvisninger_anvendt": (50, None, None, None, "afventer"),
+    "M5.omsaetning_vaekst": (10, None, None, None, "afventer"),
+    "M5.beskaeftigelse_vaekst": (5, None, None, None, "afventer"),
+    "M5.produktivitet_drift": (0, None, None, None, "afventer"),
+    "M6.baeredygtighed": (70, None, None, None, "afventer"),
+    "M7.korte": (880, 2, 364.1, 0.002, "bagud"),  # K1, K2; 364.05
+    "M7.handlingsplaner": (485, 1, 200.6, 0.002, "bagud"),  # HP1; 200.64
+    "M7.vaekstplaner": (315, 1, 130.3, 0.003, "bagud"),  # VP1; 130.32
+    "M7.laengere": (800, 2, 331, 0.003, "bagud"),  # HP1, VP1; 330.96; 2 / 800 = 0.0025
+    "M7.i_alt": (1680, 4, 695, 0.002, "bagud"),  # 695.01
+    "M8.by_land": (10, 23.3, None, 23.3, "bagud"),  # Slagelse and Lolland: 50 % land
+    "M9.ai_tjek": (40, 1, 16.5, 0.025, "bagud"),  # 16.55
+    "M10.lokale_operatoerer": (17, 2, 7.0, 0.118, "bagud"),  # Greve, Køge; 7.03
+    "M10.henvist_handlingsplan": (70, 100, None, 1.429, "paa_sporet"),  # HP1 alone
+    "M10.henvist_vaekstplan": (80, 100, None, 1.25, "paa_sporet"),  # VP1 alone
+    "M11.rekrutteringsydelse": (None, None, None, None, "ikke_startet"),
+    "M11.attraktive_arbejdspladser": (20, 1, 8.3, 0.05, "bagud"),  # 8.27
+    "M11.smv_vaekstpilot": (45, 0, 18.6, 0, "bagud"),  # granted in August
+    "M12.hovedstaden": (20, 0, 8.3, 0, "bagud"),  # Kbh's forløb end later
+    "M12.sjaelland_via_ehh": (20, None, None, None, "afventer"),
+    "M13.samarbejde_ruc_kkr": (None, None, None, None, "ikke_startet"),
+    "M13.klyngearrangementer": (None, 1, None, None, "uden_maaltal"),  # KA1, 1 May
+    # BLOXHUB; 3 × 151 / 365 = 1.241, 90 % of it 1.117 > 1: bagud
+    "M13.klyngesamarbejder": (3, 1, 1.2, 0.333, "bagud"),
+    "M14.gearing": (2.5, None, None, None, "afventer"),  # entered in October
+    "M14.geografisk_forankring": (None, None, None, None, "ikke_startet"),
+    "M15.femern": (None, None, None, None, "i_gang"),
+    "M15.biosolutions": (None, None, None, None, "opfyldt"),  # set on 31 May itself
+}
+
+
+@pytest.mark.parametrize(("periode", "idag", "forventet", "ekstra"), [
+    (Periode.helaar(2025), date(2026, 1, 15), HELAAR_EFTER_AARET, (50, 26.7)),
+    (Periode.pr_dato(date(2025, 5, 31)), date(2025, 6, 10), PR_31_MAJ, (50, 26.7)),
+], ids=["helaar", "pr-dato"])
+def test_every_indicator_field_by_field(datasaet, periode, idag, forventet, ekstra):
+    p = poster(dokument(datasaet, periode, idag))
+    assert set(p) == set(forventet) == set(NOEGLER_I_ORDEN)
+    for noegle, (maalvaerdi, faktisk, forv, opfyldelse, status) in forventet.items():
+        assert udvalg(p[noegle]) == post(maalvaerdi, faktisk, forv, opfyldelse, status), noegle
+        assert p[noegle]["maal_nr"] == int(noegle[1:].split(".")[0])
+    assert (p["M8.by_land"]["andel_land"], p["M8.by_land"]["befolkningsandel_land"]) == ekstra

@@ -7,7 +7,7 @@ Today is frozen at 15 July 2025, so H1 is over and expects target × 181 / 365.
 import json
 import re
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
@@ -17,8 +17,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forloeb.models import Aktoer, Forloeb, Henvisning, Virksomhed
-from maal.models import Indikator
+from forloeb.models import (
+    AITjek,
+    Aktivitet,
+    Aktoer,
+    Forloeb,
+    Henvisning,
+    Programdeltagelse,
+    Samarbejdsaftale,
+    Virksomhed,
+)
+from maal.models import Erhvervshus, Indikator, Maaling, MilepaelStatus
 from maal.services import maaling_create, milepael_status_create
 from rapporter.beregning import Periode
 from rapporter.resultater import indikator_resultater
@@ -215,6 +224,48 @@ def masse_forloeb(antal: int, start_nr: int) -> None:
         Henvisning(forloeb=fl, aktoer=innovationsfonden, dato=fl.startdato)
         for fl in forloeb[::3]
     )
+    masse_oevrige(numre, virksomheder)
+
+
+def masse_oevrige(numre, virksomheder) -> None:
+    """The other record kinds in proportion: AI-tjek, joint activities with a local operator,
+    program participations, cluster agreements, målinger and milestone statuses."""
+    lokale = list(Aktoer.objects.filter(type="lokal"))
+    klynger = list(Aktoer.objects.filter(type="klynge"))
+    dato = [date(2025, 1 + n % 6, 1 + n % 28) for n in numre]
+    AITjek.objects.bulk_create(
+        AITjek(ekstern_id=f"QA-{n}", virksomhed=v, dato=d)
+        for n, v, d in zip(numre, virksomheder, dato, strict=True) if n % 5 == 0
+    )
+    aktiviteter = Aktivitet.objects.bulk_create(
+        Aktivitet(ekstern_id=f"QK-{n}", type="faelles_aktivitet", dato=d, titel=f"Møde {n}")
+        for n, d in zip(numre, dato, strict=True) if n % 10 == 0
+    )
+    Aktivitet.partnere.through.objects.bulk_create(
+        Aktivitet.partnere.through(aktivitet=a, aktoer=lokale[i % len(lokale)])
+        for i, a in enumerate(aktiviteter)
+    )
+    Programdeltagelse.objects.bulk_create(
+        Programdeltagelse(virksomhed=v, program=["smv_vaekstpilot", "attraktive_arbejdspladser"]
+                          [n % 2], status="bevilget", dato=d)
+        for n, v, d in zip(numre, virksomheder, dato, strict=True) if n % 4 == 0
+    )
+    Samarbejdsaftale.objects.bulk_create(
+        Samarbejdsaftale(aktoer=klynger[n % len(klynger)], dato=date(2025, 1, 1) +
+                         timedelta(days=n // 25))
+        for n in numre if n % 25 == 0
+    )
+    hus = Erhvervshus.objects.get()
+    femern = Indikator.objects.get(noegle="M15.femern")
+    Maaling.objects.bulk_create(
+        Maaling(erhvervshus=hus, noegle="M3.nps", aar=2025, vaerdi=70 + n % 5, dato=d,
+                kilde="Test")
+        for n, d in zip(numre, dato, strict=True) if n % 100 == 0
+    )
+    MilepaelStatus.objects.bulk_create(
+        MilepaelStatus(indikator=femern, status="i_gang", dato=d, fortaelling=f"Status {n}")
+        for n, d in zip(numre, dato, strict=True) if n % 100 == 0
+    )
 
 
 @time_machine.travel(IDAG, tick=False)
@@ -228,6 +279,8 @@ def test_query_count_does_not_grow_with_records(
     with django_assert_max_num_queries(len(faa.captured_queries)):
         store = laeser_klient.get(STATUS, {"aar": 2025, "periode": "H1"})
     assert " 5 " in raekke(smaa, "M7.i_alt") and " 500 " in raekke(store, "M7.i_alt")
+    # the other record kinds grew with it: AI-tjek for every fifth number, 2 → 200
+    assert " 2 " in raekke(smaa, "M9.ai_tjek") and " 200 " in raekke(store, "M9.ai_tjek")
 
 
 # --- JSON and permissions ------------------------------------------------------------------------
