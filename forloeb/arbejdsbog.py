@@ -5,7 +5,8 @@ The same layout serves the raw-data export, the empty template and the report wo
 sheets, so anything written here can be imported again by ``forloeb.importer``.
 
 Text that Excel could take for a formula (a cell beginning with ``=``, ``+``, ``-`` or ``@``) is
-written as a text cell with Excel's quote prefix: it shows as typed and never runs.
+written as a text cell with Excel's quote prefix: it shows as typed and never runs. Dates are real
+Excel dates shown the Danish way (``dd-mm-yyyy``) in every workbook the app writes.
 """
 
 import io
@@ -21,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from .models import Aktivitet, Aktoer, Emne, Forloeb, Fyrtaarn, Kommune, Programdeltagelse
 
@@ -31,6 +33,11 @@ CHUNK = 2000
 # Widths are fitted to the header and the first rows; the rest stream past without buffering.
 BREDDE_PROEVE = 300
 MAKS_BREDDE = 60
+# One date format for every date cell the app writes: real Excel dates, shown the Danish way.
+DATOFORMAT = "dd-mm-yyyy"
+TEKSTFORMAT = "@"
+# The template's formats and dropdowns reach this far down (its header is row 2).
+SKABELON_RAEKKER = 5000
 
 # Cell kinds, as the importer reads them.
 TEKST, CVR, DATO, LISTE, JANEJ, KODE, TAL, HELTAL, KOMMUNE, KOMMUNER = (
@@ -40,10 +47,19 @@ TEKST, CVR, DATO, LISTE, JANEJ, KODE, TAL, HELTAL, KOMMUNE, KOMMUNER = (
 
 @dataclass(frozen=True)
 class Kolonne:
+    """A column of a sheet. ``koder`` are the codes the importer reads; ``vist`` the ones the
+    format documents, named in messages and offered in the template's dropdown, where a column
+    reads more than it documents (Henvisninger's aktoertype also reads an export's 'klynge')."""
+
     navn: str
     art: str = TEKST
     koder: tuple[str, ...] = ()
     paakraevet: bool = False
+    vist: tuple[str, ...] = ()
+
+    @property
+    def tilladte(self) -> tuple[str, ...]:
+        return self.vist or self.koder
 
 
 @dataclass(frozen=True)
@@ -172,7 +188,8 @@ ARK: dict[str, Ark] = {
         Ark(
             "Henvisninger",
             (Kolonne("forloeb_ekstern_id", paakraevet=True), Kolonne("aktoer", paakraevet=True),
-             Kolonne("aktoertype", KODE, AKTOERTYPER), Kolonne("dato", DATO, paakraevet=True)),
+             Kolonne("aktoertype", KODE, AKTOERTYPER, vist=HENVISNING_AKTOERTYPER),
+             Kolonne("dato", DATO, paakraevet=True)),
             "Forløbets ekstern_id, aktørens navn og henvisningens dato. En ukendt aktør "
             "oprettes med aktoertype (statslig, privat, lokal eller anden).",
             _henvisning,
@@ -254,8 +271,11 @@ def er_formelagtig(vaerdi) -> bool:
 
 
 def celle(ws, vaerdi, *, font=None, fill=None, number_format=None, alignment=None):
-    """A write-only cell; formula-looking text is stored as text with Excel's quote prefix."""
+    """A write-only cell; formula-looking text is stored as text with Excel's quote prefix, and
+    a date without a given format is shown as ``dd-mm-yyyy``."""
     c = WriteOnlyCell(ws, value=vaerdi)
+    if number_format is None and isinstance(vaerdi, date):
+        number_format = DATOFORMAT
     if er_formelagtig(vaerdi):
         c.data_type = "s"
         c.quotePrefix = True
@@ -271,8 +291,9 @@ def celle(ws, vaerdi, *, font=None, fill=None, number_format=None, alignment=Non
 
 
 def sikker_raekke(ws, raekke: Iterable) -> list:
-    """Plain values pass as they are (fast); only formula-looking text becomes a styled cell."""
-    return [celle(ws, v) if er_formelagtig(v) else v for v in raekke]
+    """Plain values pass as they are (fast); formula-looking text and dates become styled cells
+    (a bare date would get openpyxl's ``yyyy-mm-dd``)."""
+    return [celle(ws, v) if isinstance(v, date) or er_formelagtig(v) else v for v in raekke]
 
 
 def bredde(vaerdi) -> int:
@@ -288,14 +309,16 @@ def bredde(vaerdi) -> int:
 
 def skriv_tabel(
     ws, overskrifter: list[str], raekker: Iterable[Iterable], *, vejledning: str = "",
-    number_formats: dict[int, str] | None = None,
+    number_formats: dict[int, str] | None = None, min_bredder: dict[int, int] | None = None,
 ) -> int:
     """Write a header (optionally under a guidance row) and rows to a write-only sheet, with the
-    header frozen, an auto-filter and fitted widths. Returns the number of data rows."""
+    header frozen, an auto-filter and fitted widths (at least ``min_bredder`` characters, by
+    column number). Returns the number of data rows."""
     raekker = iter(raekker)
     proeve = [list(r) for r in islice(raekker, BREDDE_PROEVE)]
     for nr, navn in enumerate(overskrifter, 1):
-        tegn = max([len(navn), *(bredde(r[nr - 1]) for r in proeve if len(r) >= nr)])
+        tegn = max([len(navn), (min_bredder or {}).get(nr, 0),
+                    *(bredde(r[nr - 1]) for r in proeve if len(r) >= nr)])
         ws.column_dimensions[get_column_letter(nr)].width = min(tegn + 3, MAKS_BREDDE)
     # The header's row: below the guidance row, if any. Views go out with the first row.
     foerste = 2 if vejledning else 1
@@ -370,6 +393,52 @@ def skriv_skabelon() -> bytes:
     for a, b in linjer:
         ws.append([celle(ws, a, font=OVERSKRIFT_FONT), celle(ws, b)])
     for navn in ARK_NAVNE:
-        ark = ARK[navn]
-        skriv_tabel(wb.create_sheet(navn), ark.overskrifter, [], vejledning=ark.vejledning)
+        _skabelon_ark(wb, ARK[navn])
     return som_bytes(wb)
+
+
+# What a column's values usually take, for the empty template's widths (codes: the longest).
+TYPISK_BREDDE = {TEKST: 20, CVR: 10, DATO: 10, LISTE: 28, JANEJ: 4, KODE: 0, TAL: 10, HELTAL: 6,
+                 KOMMUNE: 6, KOMMUNER: 16}
+DROPDOWN_PLADS = 3  # the dropdown's arrow covers the end of a narrow cell
+
+
+def _skabelon_ark(wb: Workbook, ark: Ark) -> None:
+    """One empty sheet of the template, ready to be typed into: columns as wide as their header
+    and the values they take, identifiers and kommunekoder as text (so leading zeros and long
+    digit strings survive), dates shown as dd-mm-yyyy, and a dropdown on each code column."""
+    ws = wb.create_sheet(ark.navn)
+    bredder = {}
+    for nr, kolonne in enumerate(ark.kolonner, 1):
+        bogstav = get_column_letter(nr)
+        bredder[nr] = max([TYPISK_BREDDE[kolonne.art], *map(len, kolonne.tilladte)])
+        fmt = _skabelon_format(kolonne)
+        if fmt:
+            ws.column_dimensions[bogstav].number_format = fmt
+        if kolonne.art in (KODE, JANEJ):
+            bredder[nr] += DROPDOWN_PLADS
+            omraade = f"{bogstav}3:{bogstav}{SKABELON_RAEKKER}"
+            ws.data_validations.append(_dropdown(kolonne, omraade))
+    skriv_tabel(ws, ark.overskrifter, [], vejledning=ark.vejledning, min_bredder=bredder)
+
+
+def _skabelon_format(kolonne: Kolonne) -> str | None:
+    if kolonne.art == DATO:
+        return DATOFORMAT
+    if kolonne.art in (CVR, KOMMUNE, KOMMUNER) or kolonne.navn.endswith("ekstern_id"):
+        return TEKSTFORMAT
+    return None
+
+
+def _dropdown(kolonne: Kolonne, omraade: str) -> DataValidation:
+    koder = ("ja", "nej") if kolonne.art == JANEJ else kolonne.tilladte
+    liste_ = ", ".join(koder)
+    dv = DataValidation(
+        type="list", formula1='"' + ",".join(koder) + '"', allow_blank=True,
+        # Excel allows titles of at most 32 characters.
+        showErrorMessage=True, errorTitle="Ukendt værdi",
+        error=f"{kolonne.navn} skal være en af: {liste_}.",
+        showInputMessage=True, promptTitle=kolonne.navn[:32], prompt=f"Vælg en af: {liste_}.",
+    )
+    dv.add(omraade)
+    return dv

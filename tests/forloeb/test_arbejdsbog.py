@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from forloeb import services
 from forloeb.arbejdsbog import ARK_NAVNE, normaliser_overskrift, skriv_arbejdsbog, skriv_skabelon
@@ -159,3 +160,85 @@ def test_the_list_export_writes_formula_looking_names_as_text(client, registrant
     celler = {c.value: c for c in aaben(svar.content)["Virksomheder"]["B"][1:]}
     for navn in ('=HYPERLINK("http://ondt.example","Klik")', "+45 Consult"):
         assert celler[navn].data_type == "s" and celler[navn].quotePrefix is True
+
+
+# --- The template, ready to type into ---------------------------------------------------------
+
+
+def test_template_columns_are_wide_enough_for_their_header_and_their_values():
+    from forloeb.arbejdsbog import ARK
+
+    wb = aaben(skriv_skabelon())
+    for navn, ark in ARK.items():
+        ws = wb[navn]
+        for nr, kolonne in enumerate(ark.kolonner, 1):
+            bredde = ws.column_dimensions[get_column_letter(nr)].width
+            assert bredde >= len(kolonne.navn) + 2, (navn, kolonne.navn)
+            assert bredde >= max(map(len, kolonne.tilladte), default=0) + 2, (navn, kolonne.navn)
+            assert bredde >= 8, (navn, kolonne.navn)  # no longer the 6–7 of a bare header
+    assert wb["Forloeb"].column_dimensions["G"].width >= 25  # emner: several codes with ;
+
+
+def test_template_keeps_identifiers_as_text_and_shows_dates_the_danish_way():
+    wb = aaben(skriv_skabelon())
+    formater = {navn: {c.value: wb[navn].column_dimensions[c.column_letter].number_format
+                       for c in wb[navn][2]} for navn in OVERSKRIFTER}
+    for navn, kolonner in formater.items():
+        for kolonne, fmt in kolonner.items():
+            if kolonne in ("cvr", "kommunekode", "kommunekoder", "ekstern_id",
+                           "forloeb_ekstern_id"):
+                assert fmt == "@", (navn, kolonne)
+            elif kolonne in ("stiftelsesdato", "startdato", "slutdato", "dato"):
+                assert fmt == "dd-mm-yyyy", (navn, kolonne)
+            else:
+                assert fmt == "General", (navn, kolonne)
+
+
+def test_template_offers_a_dropdown_on_every_code_column():
+    wb = aaben(skriv_skabelon())
+    lister = {
+        navn: {str(dv.sqref): dv for dv in wb[navn].data_validations.dataValidation}
+        for navn in OVERSKRIFTER
+    }
+    forventet = {
+        "Forloeb": {"C3:C5000": "kort,handlingsplan,vaekstplan,omstillingsplan",
+                    "H3:H5000": "femern,biosolutions"},
+        "Aktoerer": {"B3:B5000": "statslig,privat,lokal,klynge,anden"},
+        "Henvisninger": {"C3:C5000": "statslig,privat,lokal,anden"},
+        "AI-tjek": {"D3:D5000": "ja,nej"},
+        "Aktiviteter": {"B3:B5000": "faelles_aktivitet,klyngearrangement,event,andet",
+                        "G3:G5000": "femern,biosolutions"},
+        "Programmer": {"B3:B5000": "attraktive_arbejdspladser,smv_vaekstpilot",
+                       "C3:C5000": "ansoegt,bevilget,afslag"},
+        "Virksomheder": {}, "Samarbejdsaftaler": {}, "Maalinger": {},
+    }
+    for navn, omraader in forventet.items():
+        assert {o: dv.formula1.strip('"') for o, dv in lister[navn].items()} == omraader, navn
+        for dv in lister[navn].values():
+            assert dv.type == "list" and dv.allow_blank and dv.showErrorMessage
+            koder = dv.formula1.strip('"').replace(",", ", ")
+            assert dv.error.endswith(f"skal være en af: {koder}.")
+
+
+def test_template_has_no_rows_below_its_header_however_far_its_formats_reach():
+    wb = aaben(skriv_skabelon())
+    for navn in OVERSKRIFTER:
+        assert wb[navn].max_row == 2
+
+
+# --- Dates -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_dates_are_real_dates_shown_as_dd_mm_yyyy():
+    virksomhed = factories.virksomhed(stiftelsesdato=date(2019, 5, 2))
+    factories.forloeb(virksomhed_=virksomhed, startdato=date(2025, 2, 1),
+                      slutdato=date(2025, 3, 4), henvist_til=["Innovationsfonden"])
+    wb = aaben(skriv_arbejdsbog({
+        "Virksomheder": Virksomhed.objects.all(), "Forloeb": Forloeb.objects.all(),
+        "Henvisninger": Henvisning.objects.all(),
+    }))
+    for celle in (wb["Virksomheder"]["D2"], wb["Forloeb"]["D2"], wb["Forloeb"]["E2"],
+                  wb["Henvisninger"]["D2"]):
+        assert celle.is_date and celle.number_format == "dd-mm-yyyy", celle.coordinate
+    assert wb["Forloeb"]["E2"].value.date() == date(2025, 3, 4)
