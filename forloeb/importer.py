@@ -7,7 +7,10 @@
    or æ/ae spelling; a guidance row above the header (the template's) is skipped.
 2. **Validate** every row in memory: codes, CVR, dates, references, duplicate keys, and each
    record's own ``full_clean`` (fields and ``clean()``) on the unsaved or changed instance. Existing
-   records are loaded in bulk, a few queries per sheet, never one per row.
+   records are loaded in bulk, a few queries per sheet, never one per row. A row with an unreadable
+   cell is still checked on its other cells (references, duplicates, ``full_clean`` without the
+   unreadable fields), so one pass names every error of the file; the answer lists them by sheet
+   in the format's order, then by row and column.
 3. **Plan**: each row is new, changed or unchanged, matched on ``ekstern_id`` or its natural key.
 4. **Apply** (unless a dry run, and only without errors) in one transaction with ``bulk_create`` /
    ``bulk_update`` and simple_history's bulk history, so every new or changed record has a history
@@ -37,6 +40,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone, translation
 from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel, to_excel
 
 from . import arbejdsbog as ab
 from .models import (
@@ -60,7 +64,12 @@ KOLONNE_FOR_FELT = {
     "forloeb": "forloeb_ekstern_id",
     "kommuner": "kommunekoder",
 }
+FELT_FOR_KOLONNE = {kolonne: felt for felt, kolonne in KOLONNE_FOR_FELT.items()}
 DATOFORMATER = ("%Y-%m-%d", "%d-%m-%Y")
+# A plain number in a date column is read as an Excel date serial (45700 is 12-02-2025) when it
+# falls in these years; outside them it is more likely a year or a count typed in the wrong column.
+SERIEL_AAR = (1950, 2100)
+SERIEL_GRAENSER = (to_excel(date(SERIEL_AAR[0], 1, 1)), to_excel(date(SERIEL_AAR[1], 12, 31)))
 # The columns other sheets refer to; a row that fails keeps its key here, so that a reference
 # to it is not reported a second time as missing.
 NOEGLEKOLONNE = {"Virksomheder": "cvr", "Forloeb": "ekstern_id", "Aktoerer": "navn"}
@@ -114,6 +123,17 @@ class Fejl:
             ) if del_
         )
         return f"{sted}: {self.besked}" if sted else self.besked
+
+
+def _placering(fejl: Fejl) -> tuple:
+    """Where a problem stands in the file, for the answer's order: the file's own first, then
+    by sheet in the format's order, by row and by column."""
+    navn = ab.ARK_EFTER_NORMALISERET.get(ab.normaliser_overskrift(fejl.ark)) if fejl.ark else None
+    if navn is None:
+        return (-1 if not fejl.ark else len(ab.ARK_NAVNE), fejl.raekke or 0, 0)
+    kolonner = ab.ARK[navn].overskrifter
+    kolonne = kolonner.index(fejl.kolonne) if fejl.kolonne in kolonner else len(kolonner)
+    return (ab.ARK_NAVNE.index(navn), fejl.raekke or 0, kolonne)
 
 
 @dataclass
@@ -213,9 +233,16 @@ class _Ugyldig(Exception):
 
 @dataclass
 class _Raekke:
+    """A data row: its cells as read (``raa``), as interpreted (``v``; ``None`` where a cell
+    could not be read) and the columns whose cell could not be read."""
+
     nr: int
     raa: dict
     v: dict = field(default_factory=dict)
+    ulaeselige: set = field(default_factory=set)
+
+    def laeselig(self, *kolonner: str) -> bool:
+        return not self.ulaeselige.intersection(kolonner)
 
 
 @dataclass
@@ -262,15 +289,30 @@ def _laes_xlsx(indhold: bytes) -> tuple[list[_RaaArk], list[str]]:
     return ark, oversprungne
 
 
-def _laes_csv(indhold: bytes, filnavn: str, ark_navn: str | None) -> _RaaArk:
-    angivet = ark_navn or Path(filnavn).stem
-    navn = ab.ARK_EFTER_NORMALISERET.get(ab.normaliser_overskrift(angivet))
+def _csv_ark(filnavn: str, ark_navn: str | None) -> str:
+    """The sheet a CSV file holds: the one its file name names, else the one chosen (the upload
+    page's 'Ark' field, the command's --ark). Both, naming different sheets, is an error."""
+    efter_navn = ab.ARK_EFTER_NORMALISERET.get(ab.normaliser_overskrift(Path(filnavn).stem))
+    valgt = ab.ARK_EFTER_NORMALISERET.get(ab.normaliser_overskrift(ark_navn)) if ark_navn else None
+    if ark_navn and valgt is None:
+        raise _FilFejl(f"Arket '{ark_navn}' findes ikke. Arkene er: {', '.join(ab.ARK_NAVNE)}.")
+    if efter_navn and valgt and efter_navn != valgt:
+        raise _FilFejl(
+            f"Filnavnet '{Path(filnavn).name}' siger arket {efter_navn}, men arket {valgt} er "
+            "valgt. Vælg det samme ark, eller giv filen det valgte arks navn."
+        )
+    navn = efter_navn or valgt
     if navn is None:
         raise _FilFejl(
             f"Det kan ikke ses, hvilket ark CSV-filen '{Path(filnavn).name}' indeholder. Giv filen "
-            f"arkets navn (f.eks. Forloeb.csv) eller angiv arket. Arkene er: "
-            f"{', '.join(ab.ARK_NAVNE)}."
+            "arkets navn (f.eks. Forloeb.csv), eller vælg arket: feltet 'Ark (CSV-fil)' på "
+            f"importsiden, --ark på kommandolinjen. Arkene er: {', '.join(ab.ARK_NAVNE)}."
         )
+    return navn
+
+
+def _laes_csv(indhold: bytes, filnavn: str, ark_navn: str | None) -> _RaaArk:
+    navn = _csv_ark(filnavn, ark_navn)
     try:
         tekst = indhold.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -354,7 +396,7 @@ def _kode(kolonne: ab.Kolonne, tekst: str) -> str:
     if fundet is None:
         raise _Ugyldig(
             f"'{tekst}' er ikke en kendt værdi for {kolonne.navn}. Brug en af: "
-            f"{', '.join(kolonne.koder)}.{_mente_du(tekst, kolonne.koder)}"
+            f"{', '.join(kolonne.tilladte)}.{_mente_du(tekst, kolonne.tilladte)}"
         )
     return fundet
 
@@ -369,19 +411,33 @@ def _dato(raa) -> date | None:
         return raa.date()
     if isinstance(raa, date):
         return raa
-    tekst = _tekst(raa) if not isinstance(raa, int | float) else None
+    if isinstance(raa, int | float) and not isinstance(raa, bool):
+        return _seriel_dato(raa)
+    tekst = _tekst(raa)
     if tekst == "":
         return None
-    if tekst is not None:
-        for fmt in DATOFORMATER:
-            try:
-                return datetime.strptime(tekst, fmt).date()
-            except ValueError:
-                continue
+    for fmt in DATOFORMATER:
+        try:
+            return datetime.strptime(tekst, fmt).date()
+        except ValueError:
+            continue
     raise _Ugyldig(
         "Det er ikke en dato. Brug en Excel-dato eller skriv datoen som ÅÅÅÅ-MM-DD eller "
         "DD-MM-ÅÅÅÅ."
     )
+
+
+def _seriel_dato(tal: float) -> date:
+    """A number in a date column: an Excel date whose cell lost its date format (the time of
+    day, if any, is dropped)."""
+    if not SERIEL_GRAENSER[0] <= tal <= SERIEL_GRAENSER[1]:
+        raise _Ugyldig(
+            f"Tallet er ikke en dato. Som Excel-dato skal et tal ligge mellem "
+            f"{SERIEL_GRAENSER[0]:.0f} og {SERIEL_GRAENSER[1]:.0f} (år {SERIEL_AAR[0]}–"
+            f"{SERIEL_AAR[1]}). Giv cellen datoformat, eller skriv datoen som ÅÅÅÅ-MM-DD eller "
+            "DD-MM-ÅÅÅÅ."
+        )
+    return from_excel(tal).date()
 
 
 def _tal(raa) -> Decimal | None:
@@ -504,8 +560,9 @@ class _Import:
         return Resultat(
             filnavn=self.filnavn,
             ark=sorted(self.opgoerelser.values(), key=lambda o: orden[o.ark]),
-            fejl=self.fejl, advarsler=self.advarsler, oversprungne_ark=self.oversprungne,
-            gemt=self.gemt,
+            fejl=sorted(self.fejl, key=_placering),
+            advarsler=sorted(self.advarsler, key=_placering),
+            oversprungne_ark=self.oversprungne, gemt=self.gemt,
         )
 
     # Reading
@@ -564,22 +621,27 @@ class _Import:
         for nr, celler in data:
             raekke = _Raekke(nr, {navn: celler[i] if i < len(celler) else None
                                   for navn, i in placering.items()})
-            fejlfri = True
             for kolonne in ark.kolonner:
                 try:
                     raekke.v[kolonne.navn] = _tolk(kolonne, raekke.raa[kolonne.navn])
                 except _Ugyldig as exc:
                     self._fejl(raa.navn, raekke, kolonne.navn, str(exc))
-                    fejlfri = False
-            if fejlfri:
-                tolkede.append(raekke)
-            elif raa.navn in NOEGLEKOLONNE:
-                raa_noegle = _tekst(raekke.raa[NOEGLEKOLONNE[raa.navn]])
-                self.fejlramte[raa.navn].add(
-                    normaliser_cvr(raa_noegle) if raa.navn == "Virksomheder"
-                    else raa_noegle.casefold()
-                )
+                    raekke.v[kolonne.navn] = None
+                    raekke.ulaeselige.add(kolonne.navn)
+            if raekke.ulaeselige and raa.navn in NOEGLEKOLONNE:
+                self._fejlramt(raa.navn, _tekst(raekke.raa[NOEGLEKOLONNE[raa.navn]]))
+            # Rows with unreadable cells are planned too, for the errors in their other cells;
+            # they are never written.
+            tolkede.append(raekke)
         return tolkede
+
+    def _fejlramt(self, ark: str, noegle: str | None) -> None:
+        """Remember the key of a row that fails, so that the rows referring to it are not also
+        reported as naming something missing."""
+        if noegle:
+            self.fejlramte[ark].add(
+                normaliser_cvr(noegle) if ark == "Virksomheder" else noegle.casefold()
+            )
 
     def _kolonner(self, ark: ab.Ark, nr: int, overskrifter) -> dict[str, int] | None:
         """Map each column to its index; report missing, duplicate and unknown headers."""
@@ -688,6 +750,12 @@ class _Import:
         sete[noegle] = raekke.nr
         return False
 
+    def _afvis(self, ark: str, raekke: _Raekke, objekt, *, udelad=()) -> None:
+        """A row that will not be written (it has an error already) still has its record's own
+        validation run on the cells that could be read, so one pass names all its errors."""
+        ulaeselige = {f for k in raekke.ulaeselige for f in (k, FELT_FOR_KOLONNE.get(k, k))}
+        self._gyldig(ark, raekke, objekt, udelad=[*udelad, *ulaeselige])
+
     def _gyldig(self, ark: str, raekke: _Raekke, objekt, *, udelad=()) -> bool:
         """The record's own validation: fields and ``clean()``. Uniqueness and references are
         checked in memory against the file and the bulk-loaded records instead."""
@@ -752,6 +820,10 @@ class _Import:
         return aktoer
 
     def _virksomhed(self, ark: str, raekke: _Raekke):
+        """The row's company; ``None`` when its CVR is unreadable (reported already) or unknown
+        (reported here, unless the company's own row failed)."""
+        if not raekke.laeselig("cvr"):
+            return None
         cvr = raekke.v["cvr"]
         virksomhed = self.virksomheder.get(cvr)
         if virksomhed is None and cvr not in self.fejlramte["Virksomheder"]:
@@ -762,6 +834,8 @@ class _Import:
         return virksomhed
 
     def _ukendte_kommuner(self, ark: str, raekke: _Raekke, kolonne: str, koder) -> bool:
+        if not raekke.laeselig(kolonne):
+            return False
         ukendte = [k for k in koder if k not in self.kommuner]
         if ukendte:
             self._fejl(ark, raekke, kolonne,
@@ -769,18 +843,25 @@ class _Import:
                        "f.eks. 330 for Slagelse.")
         return bool(ukendte)
 
+    # One method per sheet. Each runs every check on every readable cell of a row before it
+    # decides; a row with any error goes to _afvis (its record's own validation) and is not
+    # planned.
+
     def _aktoerer(self, ark: str, raekker) -> None:
         nu = self._m2m_nu(Aktoer, "kommuner", [
             self.aktoerer[r.v["navn"].casefold()] for r in raekker
-            if r.v["navn"].casefold() in self.aktoerer
+            if r.v["navn"] and r.v["navn"].casefold() in self.aktoerer
         ])
         sete = {}
         for r in raekker:
             navn, koder = r.v["navn"], r.v["kommunekoder"]
-            if self._dublet(ark, r, "navn", navn.casefold(), sete):
-                continue
-            if self._ukendte_kommuner(ark, r, "kommunekoder", koder):
-                self.fejlramte[ark].add(navn.casefold())
+            afvist = [
+                r.laeselig("navn") and self._dublet(ark, r, "navn", navn.casefold(), sete),
+                self._ukendte_kommuner(ark, r, "kommunekoder", koder),
+            ]
+            if r.ulaeselige or any(afvist):
+                self._fejlramt(ark, navn)
+                self._afvis(ark, r, Aktoer(navn=navn, type=r.v["type"]))
                 continue
             aktoer = self.aktoerer.get(navn.casefold())
             if aktoer is None:
@@ -800,13 +881,16 @@ class _Import:
         sete = {}
         for r in raekker:
             cvr = r.v["cvr"]
-            if self._dublet(ark, r, "cvr", cvr, sete):
-                continue
-            if self._ukendte_kommuner(ark, r, "kommunekode", [r.v["kommunekode"]]):
-                self.fejlramte[ark].add(cvr)
-                continue
+            afvist = [
+                r.laeselig("cvr") and self._dublet(ark, r, "cvr", cvr, sete),
+                self._ukendte_kommuner(ark, r, "kommunekode", [r.v["kommunekode"]]),
+            ]
             vaerdier = {"navn": r.v["navn"], "kommune_id": r.v["kommunekode"],
                         "stiftelsesdato": r.v["stiftelsesdato"]}
+            if r.ulaeselige or any(afvist):
+                self._fejlramt(ark, cvr)
+                self._afvis(ark, r, Virksomhed(cvr=cvr, **vaerdier), udelad=["kommune"])
+                continue
             virksomhed = self.virksomheder.get(cvr)
             if virksomhed is None:
                 virksomhed = self.virksomheder[cvr] = Virksomhed(cvr=cvr, **vaerdier)
@@ -821,14 +905,17 @@ class _Import:
         sete = {}
         for r in raekker:
             ekstern_id = r.v["ekstern_id"]
-            if self._dublet(ark, r, "ekstern_id", ekstern_id, sete):
-                continue
+            dublet = r.laeselig("ekstern_id") and self._dublet(
+                ark, r, "ekstern_id", ekstern_id, sete
+            )
             virksomhed = self._virksomhed(ark, r)
-            if virksomhed is None:
-                self.fejlramte[ark].add(ekstern_id.casefold())
-                continue
             vaerdier = {key: r.v[key] for key in (
                 "type", "startdato", "slutdato", "raadgiver", "fyrtaarn")}
+            if r.ulaeselige or dublet or virksomhed is None:
+                self._fejlramt(ark, ekstern_id)
+                self._afvis(ark, r, Forloeb(ekstern_id=ekstern_id, **vaerdier),
+                            udelad=["virksomhed"])
+                continue
             emner = r.v["emner"]
             forloeb = self.forloeb.get(ekstern_id)
             if forloeb is None:
@@ -855,18 +942,16 @@ class _Import:
             ))
         sete, nye_aktoerer = {}, []
         for r in raekker:
-            forloeb = self.forloeb.get(r.v["forloeb_ekstern_id"])
-            if forloeb is None:
-                if r.v["forloeb_ekstern_id"].casefold() in self.fejlramte["Forloeb"]:
-                    continue
-                self._fejl(ark, r, "forloeb_ekstern_id",
-                           f"Forløbet '{r.v['forloeb_ekstern_id']}' står hverken i arket "
-                           "Forloeb eller i appen.")
-                continue
-            aktoer = self._henvisningsaktoer(ark, r, nye_aktoerer)
-            if aktoer is None or self._dublet(
-                ark, r, "dato", (forloeb.ekstern_id, aktoer.navn.casefold(), r.v["dato"]), sete
-            ):
+            forloeb = self._henvisningsforloeb(ark, r)
+            aktoer = self._henvisningsaktoer(
+                ark, r, nye_aktoerer, opret=forloeb is not None and not r.ulaeselige
+            )
+            dublet = forloeb is not None and aktoer is not None and r.laeselig("dato") and (
+                self._dublet(ark, r, "dato",
+                             (forloeb.ekstern_id, aktoer.navn.casefold(), r.v["dato"]), sete)
+            )
+            if r.ulaeselige or forloeb is None or aktoer is None or dublet:
+                self._afvis(ark, r, Henvisning(dato=r.v["dato"]), udelad=["forloeb", "aktoer"])
                 continue
             if (forloeb.pk, aktoer.pk, r.v["dato"]) in findes:
                 self._opg(ark).uaendrede += 1
@@ -879,8 +964,21 @@ class _Import:
                 + ", ".join(nye_aktoerer[:20]) + (" …" if len(nye_aktoerer) > 20 else "")
             )
 
-    def _henvisningsaktoer(self, ark: str, r: _Raekke, nye_aktoerer: list):
-        """The referral's aktør; an unknown one is created with the row's aktoertype."""
+    def _henvisningsforloeb(self, ark: str, r: _Raekke):
+        if not r.laeselig("forloeb_ekstern_id"):
+            return None
+        ekstern_id = r.v["forloeb_ekstern_id"]
+        forloeb = self.forloeb.get(ekstern_id)
+        if forloeb is None and ekstern_id.casefold() not in self.fejlramte["Forloeb"]:
+            self._fejl(ark, r, "forloeb_ekstern_id",
+                       f"Forløbet '{ekstern_id}' står hverken i arket Forloeb eller i appen.")
+        return forloeb
+
+    def _henvisningsaktoer(self, ark: str, r: _Raekke, nye_aktoerer: list, *, opret: bool):
+        """The referral's aktør; an unknown one is created with the row's aktoertype, but only
+        when ``opret`` (the rest of the row is in order)."""
+        if not r.laeselig("aktoer"):
+            return None
         navn, type_ = r.v["aktoer"], r.v["aktoertype"]
         aktoer = self.aktoerer.get(navn.casefold())
         if aktoer is not None:
@@ -891,10 +989,14 @@ class _Import:
                     ark=ark, raekke=r.nr, kolonne="aktoertype", vaerdi=type_,
                 ))
             return aktoer
+        if not r.laeselig("aktoertype"):
+            return None  # the cell's error names the types already
         if type_ not in ab.HENVISNING_AKTOERTYPER:
             self._fejl(ark, r, "aktoertype",
                        f"Aktøren '{navn}' er ukendt og oprettes med rækkens aktoertype, som skal "
                        f"være en af: {', '.join(ab.HENVISNING_AKTOERTYPER)}.")
+            return None
+        if not opret:
             return None
         aktoer = Aktoer(navn=navn, type=type_)
         if not self._gyldig(ark, r, aktoer):
@@ -909,13 +1011,16 @@ class _Import:
         sete = {}
         for r in raekker:
             ekstern_id = r.v["ekstern_id"]
-            if self._dublet(ark, r, "ekstern_id", ekstern_id, sete):
-                continue
+            dublet = r.laeselig("ekstern_id") and self._dublet(
+                ark, r, "ekstern_id", ekstern_id, sete
+            )
             virksomhed = self._virksomhed(ark, r)
-            if virksomhed is None:
-                continue
             vaerdier = {"dato": r.v["dato"], "henvist_af_lokal_erhvervsservice":
                         r.v["henvist_af_lokal_erhvervsservice"]}
+            if r.ulaeselige or dublet or virksomhed is None:
+                self._afvis(ark, r, AITjek(ekstern_id=ekstern_id, **vaerdier),
+                            udelad=["virksomhed"])
+                continue
             ai_tjek = self.ai_tjek.get(ekstern_id)
             if ai_tjek is None:
                 ai_tjek = AITjek(ekstern_id=ekstern_id, virksomhed=virksomhed, **vaerdier)
@@ -932,14 +1037,16 @@ class _Import:
         sete = {}
         for r in raekker:
             ekstern_id, koder = r.v["ekstern_id"], r.v["kommunekoder"]
-            if self._dublet(ark, r, "ekstern_id", ekstern_id, sete) or self._ukendte_kommuner(
-                ark, r, "kommunekoder", koder
-            ):
-                continue
-            partnere = [self._aktoer(ark, r, "partnere", navn) for navn in r.v["partnere"]]
-            if None in partnere:
-                continue
+            partnere = [self._aktoer(ark, r, "partnere", navn) for navn in r.v["partnere"] or ()]
+            afvist = [
+                r.laeselig("ekstern_id") and self._dublet(ark, r, "ekstern_id", ekstern_id, sete),
+                self._ukendte_kommuner(ark, r, "kommunekoder", koder),
+                None in partnere,
+            ]
             vaerdier = {key: r.v[key] for key in ("type", "dato", "titel", "fyrtaarn")}
+            if r.ulaeselige or any(afvist):
+                self._afvis(ark, r, Aktivitet(ekstern_id=ekstern_id, **vaerdier))
+                continue
             aktivitet = self.aktiviteter.get(ekstern_id)
             if aktivitet is None:
                 aktivitet = Aktivitet(ekstern_id=ekstern_id, **vaerdier)
@@ -967,10 +1074,14 @@ class _Import:
         sete = {}
         for r in raekker:
             noegle = (r.v["cvr"], r.v["program"], r.v["dato"])
-            if self._dublet(ark, r, "dato", noegle, sete):
-                continue
+            dublet = r.laeselig("cvr", "program", "dato") and self._dublet(
+                ark, r, "dato", noegle, sete
+            )
             virksomhed = self._virksomhed(ark, r)
-            if virksomhed is None:
+            if r.ulaeselige or dublet or virksomhed is None:
+                self._afvis(ark, r, Programdeltagelse(
+                    program=r.v["program"], status=r.v["status"], dato=r.v["dato"]
+                ), udelad=["virksomhed"])
                 continue
             deltagelse = findes.get((virksomhed.pk, r.v["program"], r.v["dato"]))
             if deltagelse is None:
@@ -989,15 +1100,18 @@ class _Import:
         )}
         sete = {}
         for r in raekker:
-            aktoer = self._aktoer(ark, r, "aktoer", r.v["aktoer"])
-            if aktoer is None or self._dublet(
-                ark, r, "dato", (aktoer.navn.casefold(), r.v["dato"]), sete
-            ):
-                continue
-            if aktoer.type != Aktoer.Type.KLYNGE:
-                self._fejl(ark, r, "aktoer",
-                           f"'{aktoer.navn}' er ikke en erhvervsklynge (aktørtype klynge), men "
-                           f"'{aktoer.type}'. En samarbejdsaftale indgås med en klynge.")
+            aktoer = self._aktoer(ark, r, "aktoer", r.v["aktoer"]) if r.laeselig("aktoer") \
+                else None
+            afvist = aktoer is None or any([
+                r.laeselig("dato") and self._dublet(
+                    ark, r, "dato", (aktoer.navn.casefold(), r.v["dato"]), sete
+                ),
+                self._ikke_klynge(ark, r, aktoer),
+            ])
+            if r.ulaeselige or afvist:
+                self._afvis(ark, r, Samarbejdsaftale(dato=r.v["dato"],
+                                                     beskrivelse=r.v["beskrivelse"]),
+                            udelad=["aktoer"])
                 continue
             aftale = findes.get((aktoer.pk, r.v["dato"]))
             if aftale is None:
@@ -1010,6 +1124,14 @@ class _Import:
                            noegle=f"{aktoer.navn} {_vis(r.v['dato'])}", udelad=["aktoer"],
                            aendringer=aendringer)
 
+    def _ikke_klynge(self, ark: str, r: _Raekke, aktoer) -> bool:
+        if aktoer.type == Aktoer.Type.KLYNGE:
+            return False
+        self._fejl(ark, r, "aktoer",
+                   f"'{aktoer.navn}' er ikke en erhvervsklynge (aktørtype klynge), men "
+                   f"'{aktoer.type}'. En samarbejdsaftale indgås med en klynge.")
+        return True
+
     def _maalinger(self, ark: str, raekker) -> None:
         Maaling = _maaling_model()
         hus = self._erhvervshus(ark) if raekker else None
@@ -1021,10 +1143,16 @@ class _Import:
         sete = {}
         for r in raekker:
             noegle = (r.v["noegle"], r.v["aar"], r.v["dato"])
-            if self._dublet(ark, r, "dato", noegle, sete):
-                continue
+            dublet = r.laeselig("noegle", "aar", "dato") and self._dublet(
+                ark, r, "dato", noegle, sete
+            )
             vaerdier = {"vaerdi": r.v["vaerdi"], "kilde": r.v["kilde"],
                         "kommentar": r.v["kommentar"]}
+            if r.ulaeselige or dublet:
+                self._afvis(ark, r, Maaling(erhvervshus=hus, noegle=r.v["noegle"], aar=r.v["aar"],
+                                            dato=r.v["dato"], **vaerdier),
+                            udelad=["erhvervshus"])
+                continue
             maaling = findes.get(noegle)
             if maaling is None:
                 maaling = Maaling(erhvervshus=hus, noegle=r.v["noegle"], aar=r.v["aar"],

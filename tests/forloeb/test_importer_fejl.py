@@ -1,13 +1,15 @@
 """Bad input is answered, never crashed on: each case names sheet, row, column, value and what is
 wrong in Danish, and nothing is written, not even the good rows beside it."""
 
+import io
 from datetime import date
 
 import pytest
+import time_machine
 from django.test import override_settings
 
 from forloeb.importer import importer
-from forloeb.models import Forloeb, Virksomhed
+from forloeb.models import Aktoer, Forloeb, Henvisning, Virksomhed
 from tests import factories
 from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, VIRKSOMHED_OVERSKRIFT, antal, bog
 
@@ -120,7 +122,8 @@ def test_unknown_columns_alone_do_not_stop_the_import(db):
      "godkendt", "'godkendt' er ikke en kendt værdi for status. Brug en af: ansoegt, bevilget, "
      "afslag."),
     ("Henvisninger", ["ESCRM-1", "Ukendt Rådgiver", "konsulent", date(2025, 1, 6)],
-     "aktoertype", "konsulent", "'konsulent' er ikke en kendt værdi for aktoertype."),
+     "aktoertype", "konsulent", "'konsulent' er ikke en kendt værdi for aktoertype. Brug en af: "
+     "statslig, privat, lokal, anden."),
     ("Virksomheder", ["10000018", "X ApS", "330", date(2000, 1, 1)], "cvr", "10000018",
      "CVR-nummeret 10000018 findes ikke: kontrolcifferet passer ikke (modulus 11)."),
     ("Virksomheder", ["1234", "X ApS", "330", date(2000, 1, 1)], "cvr", "1234",
@@ -251,3 +254,170 @@ def test_a_header_error_is_not_followed_by_errors_on_the_rows_that_depend_on_the
     (fejl,) = svar.fejl
     assert fejl.besked == ("Kolonnen 'kommunekode' mangler i overskriftsrækken. Overskriften "
                            "'kommune' ligner; er den stavet forkert?")
+
+
+# --- Every error of a row in one pass, in the file's order ---------------------------------------
+
+AKTIVITET_OVERSKRIFT = ["ekstern_id", "type", "dato", "titel", "partnere", "kommunekoder",
+                        "fyrtaarn"]
+
+
+@pytest.mark.django_db
+def test_a_row_with_an_unreadable_cell_is_still_checked_on_its_other_cells(kontrakt_2025):
+    svar = afvist(bog(Aktiviteter=[
+        AKTIVITET_OVERSKRIFT,
+        ["A-1", "fest", date(2025, 3, 1), "Sommerfest", "BLOXHUB;Ukendt Partner ApS", "123", ""],
+    ]))
+    assert [(f.ark, f.raekke, f.kolonne, f.vist_vaerdi) for f in svar.fejl] == [
+        ("Aktiviteter", 2, "type", "fest"),
+        ("Aktiviteter", 2, "partnere", "BLOXHUB;Ukendt Partner ApS"),
+        ("Aktiviteter", 2, "kommunekoder", "123"),
+    ]
+    assert svar.fejl[0].besked.startswith("'fest' er ikke en kendt værdi for type.")
+    assert svar.fejl[1].besked.startswith(
+        "Aktøren 'Ukendt Partner ApS' findes ikke i appen og står ikke i arket Aktoerer."
+    )
+    assert svar.fejl[2].besked.startswith("Ukendt kommunekode: 123.")
+
+
+@pytest.mark.django_db
+def test_a_csv_row_with_a_bad_date_still_has_its_kommunekode_checked(db):
+    indhold = (b"cvr;navn;kommunekode;stiftelsesdato\n"
+               b"10000017;Bo ApS;999;31/02/2001\n")
+    svar = afvist(indhold, "Virksomheder.csv")
+    assert [(f.raekke, f.kolonne, f.vist_vaerdi) for f in svar.fejl] == [
+        (2, "kommunekode", "999"), (2, "stiftelsesdato", "31/02/2001"),
+    ]
+    assert svar.fejl[0].besked.startswith("Ukendt kommunekode: 999.")
+    assert svar.fejl[1].besked.startswith("Det er ikke en dato.")
+
+
+@pytest.mark.django_db
+def test_the_records_own_validation_runs_on_the_readable_cells_of_a_bad_row(kontrakt_2025):
+    svar = afvist(med_forloeb(
+        ["E-2", "10000025", "lang", date(2025, 3, 5), date(2025, 3, 1), "", "ai;robotter", ""]
+    ))
+    assert [(f.raekke, f.kolonne) for f in svar.fejl] == [
+        (3, "cvr"), (3, "type"), (3, "slutdato"), (3, "emner"),
+    ]
+    assert svar.fejl[2].besked == "Slutdatoen kan ikke ligge før startdatoen."
+
+
+@pytest.mark.django_db
+def test_a_duplicate_row_is_checked_on_its_other_cells_too(kontrakt_2025):
+    svar = afvist(med_forloeb(
+        ["ESCRM-1", "10000025", "kort", date(2025, 1, 5), None, "", "", ""]
+    ))
+    assert [(f.raekke, f.kolonne) for f in svar.fejl] == [(3, "ekstern_id"), (3, "cvr")]
+
+
+@pytest.mark.django_db
+def test_errors_are_listed_by_sheet_in_the_formats_order_then_row_then_column(kontrakt_2025):
+    # Forloeb comes first in the file and its cell errors are read first; Virksomheder's
+    # kommunekode is checked later, and Aktoerer later still.
+    indhold = bog(
+        Forloeb=[FORLOEB_OVERSKRIFT,
+                 ["E-1", "10000017", "kort", "i morgen", None, "", "", ""],
+                 ["E-2", "10000017", "lang", date(2025, 1, 5), None, "", "", "Øresund"]],
+        Aktoerer=[["navn", "type", "kommunekoder"], ["Ny aktør", "kommunal", ""]],
+        Virksomheder=[VIRKSOMHED_OVERSKRIFT, ["10000017", "Bo ApS", "999", date(2010, 1, 1)]],
+    )
+    svar = afvist(indhold)
+    assert [(f.ark, f.raekke, f.kolonne) for f in svar.fejl] == [
+        ("Virksomheder", 2, "kommunekode"),
+        ("Forloeb", 2, "startdato"),
+        ("Forloeb", 3, "type"),
+        ("Forloeb", 3, "fyrtaarn"),
+        ("Aktoerer", 2, "type"),
+    ]
+
+
+@pytest.mark.django_db
+def test_sheet_errors_follow_the_formats_sheet_order_whatever_the_files(db):
+    svar = afvist(bog(Forloeb=[FORLOEB_OVERSKRIFT], **{"Forløb": [FORLOEB_OVERSKRIFT]},
+                      Virksomheder=[]))
+    assert [f.ark for f in svar.fejl] == ["Virksomheder", "Forløb"]
+
+
+# --- Henvisninger's aktoertype ----------------------------------------------------------------
+
+HENVISNING_OVERSKRIFT = ["forloeb_ekstern_id", "aktoer", "aktoertype", "dato"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_aktoer_with_type_klynge_is_refused_naming_the_four_allowed_types(
+    kontrakt_2025
+):
+    factories.forloeb(ekstern_id="F-1")
+    svar = afvist(bog(Henvisninger=[HENVISNING_OVERSKRIFT,
+                                    ["F-1", "Ny Klynge", "klynge", date(2025, 2, 1)]]))
+    (fejl,) = svar.fejl
+    assert fejl.besked == (
+        "Aktøren 'Ny Klynge' er ukendt og oprettes med rækkens aktoertype, som skal være en af: "
+        "statslig, privat, lokal, anden."
+    )
+
+
+@pytest.mark.django_db
+def test_a_known_cluster_may_be_named_with_its_own_type_as_an_export_writes_it(kontrakt_2025):
+    factories.forloeb(ekstern_id="F-1")
+    svar = importer(bog(Henvisninger=[HENVISNING_OVERSKRIFT,
+                                      ["F-1", "BLOXHUB", "klynge", date(2025, 2, 1)]]), "fil.xlsx")
+    assert svar.gemt and not svar.advarsler
+    assert Henvisning.objects.get().aktoer == Aktoer.objects.get(navn="BLOXHUB")
+
+
+# --- Dates as Excel serial numbers --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seriel", [45700, 45700.0, 45700.5])
+def test_a_plain_excel_serial_number_in_a_date_column_is_read_as_that_date(kontrakt_2025,
+                                                                            seriel):
+    svar = importer(med_forloeb(["E-2", "10000017", "kort", seriel, None, "", "", ""]),
+                    "fil.xlsx")
+    assert svar.gemt, svar.tekst()
+    assert Forloeb.objects.get(ekstern_id="E-2").startdato == date(2025, 2, 12)
+
+
+@pytest.mark.django_db
+def test_a_number_formatted_date_cell_as_excel_saves_it_is_read_as_a_date(kontrakt_2025):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(med_forloeb(
+        ["E-2", "10000017", "kort", date(2025, 2, 12), None, "", "", ""]
+    )))
+    wb["Forloeb"]["D3"].number_format = "0"  # the cell lost its date format: Excel shows 45700
+    indhold = io.BytesIO()
+    wb.save(indhold)
+    svar = importer(indhold.getvalue(), "fil.xlsx")
+    assert svar.gemt, svar.tekst()
+    assert Forloeb.objects.get(ekstern_id="E-2").startdato == date(2025, 2, 12)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tal", [2010, 0, -5, 99999999])
+def test_a_number_outside_sane_excel_dates_is_an_error(kontrakt_2025, tal):
+    svar = afvist(med_forloeb(["E-2", "10000017", "kort", tal, None, "", "", ""]))
+    (fejl,) = svar.fejl
+    assert (fejl.kolonne, fejl.vist_vaerdi) == ("startdato", str(tal))
+    assert fejl.besked == (
+        "Tallet er ikke en dato. Som Excel-dato skal et tal ligge mellem 18264 og 73415 (år "
+        "1950–2100). Giv cellen datoformat, eller skriv datoen som ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ."
+    )
+
+
+# --- The model's own rules --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_slutdato_after_today_is_a_row_error(kontrakt_2025):
+    with time_machine.travel(date(2025, 3, 1), tick=False):
+        svar = afvist(med_forloeb(
+            ["E-2", "10000017", "kort", date(2025, 2, 1), date(2025, 3, 2), "", "", ""]
+        ))
+    (fejl,) = svar.fejl
+    assert (fejl.ark, fejl.raekke, fejl.kolonne, fejl.vist_vaerdi) == (
+        "Forloeb", 3, "slutdato", "02-03-2025"
+    )
+    assert fejl.besked.startswith("Slutdatoen ligger i fremtiden.")
