@@ -2,8 +2,14 @@
 
 The same import as the upload page (``forloeb.importer.importer``): all or nothing, every error
 listed with sheet, row, column and value, and a non-zero exit status when the file has errors.
+
+Who the history names: ``--bruger``, else the app's user whose username is the login running the
+command (an administrator on the server as ``jens`` is the app's ``jens``). Without either the
+import is refused (exit code 2) rather than written by "ukendt bruger"; a dry run writes nothing
+and needs no user.
 """
 
+import getpass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -12,10 +18,16 @@ from django.core.management.base import BaseCommand, CommandError
 from forloeb.importer import importer
 
 
+def fejl(besked: str) -> CommandError:
+    return CommandError(besked, returncode=2)
+
+
 class Command(BaseCommand):
     help = (
         "Indlæser registreringsarbejdsbogen (.xlsx) eller én CSV-fil for ét ark. Alt eller "
-        "intet: én fejl, og intet gemmes."
+        "intet: én fejl, og intet gemmes. Historikken skriver ændringerne på --bruger eller, "
+        "uden den, på appens bruger med samme brugernavn som dit login på maskinen; findes "
+        "ingen af dem, afvises importen. En prøvekørsel kræver ingen bruger."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +41,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ark", help="Arket en CSV-fil hører til, hvis filnavnet ikke siger det."
         )
-        parser.add_argument("--bruger", help="Brugernavn, som historikken skriver ændringerne på.")
+        parser.add_argument(
+            "--bruger",
+            help="Brugernavnet (i appen), som historikken skriver ændringerne på. Standard: "
+            "appens bruger med samme navn som dit login på maskinen.",
+        )
         parser.add_argument(
             "--erhvervshus", help="Erhvervshusets navn for arket Maalinger, hvis appen har flere."
         )
@@ -38,25 +54,44 @@ class Command(BaseCommand):
         sti = Path(fil)
         if not sti.is_file():
             raise CommandError(f"Filen {fil} findes ikke.")
+        hus = self._erhvervshus(erhvervshus)
+        hvem = None if dry_run else self._bruger(bruger)
         svar = importer(
-            sti.read_bytes(), sti.name, bruger=self._bruger(bruger), dry_run=dry_run, ark=ark,
-            erhvervshus=self._erhvervshus(erhvervshus),
+            sti.read_bytes(), sti.name, bruger=hvem, dry_run=dry_run, ark=ark, erhvervshus=hus
         )
         self.stdout.write(svar.tekst())
         if not svar.ok:
             raise CommandError(f"{len(svar.fejl)} fejl; intet er gemt.")
         if dry_run:
             self.stdout.write("Prøvekørsel: intet er gemt.")
+        elif not svar.noget_at_gemme:
+            self.stdout.write("Intet at importere: alle rækker findes allerede uændret.")
         else:
-            self.stdout.write(self.style.SUCCESS("Importen er gemt."))
+            self.stdout.write(self.style.SUCCESS(
+                f"Importen er gemt. Historikken viser ændringerne som foretaget af "
+                f"{hvem.get_username()}."
+            ))
 
     def _bruger(self, brugernavn):
-        if not brugernavn:
-            return None
+        """``--bruger``, else the app's user named as the OS login; refused without either."""
+        model = get_user_model()
+        if brugernavn:
+            try:
+                return model.objects.get_by_natural_key(brugernavn)
+            except model.DoesNotExist:
+                raise fejl(f"Brugeren '{brugernavn}' findes ikke.") from None
         try:
-            return get_user_model().objects.get_by_natural_key(brugernavn)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"Brugeren '{brugernavn}' findes ikke.") from None
+            login = getpass.getuser()
+        except (OSError, KeyError):  # no login name in the environment or the password file
+            login = ""
+        bruger = model.objects.filter(**{model.USERNAME_FIELD: login}).first() if login else None
+        if bruger is None:
+            ukendt = f"Appen har ingen bruger '{login}' som dit login. " if login else ""
+            raise fejl(
+                f"Angiv, hvem importen foretages af: --bruger BRUGERNAVN (en bruger i appen), så "
+                f"historikken kan vise det. {ukendt}Intet er gemt."
+            )
+        return bruger
 
     def _erhvervshus(self, navn):
         if not navn:
