@@ -5,14 +5,17 @@ also holds ``forloeb.add_forloeb``. An import creates and changes records of eve
 and names the importer in their history, so it is not a registrant's tool, although registrants
 may add forløb one at a time. The empty template may be downloaded by anyone who sees forløb.
 
-Between the dry run and the confirmation the file waits in a temporary folder under a random
-token. The session holds the token and the file name; the browser only echoes the token back so
-that a confirmation from an older tab is refused. No path ever comes from the client.
+Between the dry run and the confirmation the file waits in ``settings.IMPORT_TMP_DIR`` under a
+random token. The session holds the token, the file name and the chosen sheet; the browser only
+echoes the token back so that a confirmation from an older tab is refused. No path ever comes from
+the client. A new dry run deletes the file of the one it replaces.
+
+After a confirmed import the page redirects (POST/redirect/GET): the answer waits in the session
+for the one page view that shows it, so reloading the page does not post the import again.
 """
 
 import re
 import secrets
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,11 +30,14 @@ from django.views.decorators.http import require_POST
 
 from maal.roller import ADMINISTRATOR
 
-from .arbejdsbog import skriv_skabelon
-from .importer import for_stor_besked, importer
+from .arbejdsbog import ARK_NAVNE, skriv_skabelon
+from .importer import Fejl, Opgoerelse, Resultat, for_stor_besked, importer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_NOEGLE = "import_fil"
+SESSION_SVAR = "import_svar"
+# What the answer shows at most of changed rows and warnings (the template's slices).
+VIST = 200
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 LEVETID = 24 * 60 * 60
 
@@ -39,7 +45,13 @@ LEVETID = 24 * 60 * 60
 class UploadForm(forms.Form):
     fil = forms.FileField(
         label="Arbejdsbog (.xlsx) eller CSV-fil",
-        help_text="En CSV-fil indeholder ét ark og skal hedde som arket, f.eks. Forloeb.csv.",
+        help_text="En CSV-fil indeholder ét ark og hedder som arket, f.eks. Forloeb.csv.",
+    )
+    ark = forms.ChoiceField(
+        label="Ark (CSV-fil)", required=False,
+        choices=[("", "Efter filnavnet"), *((navn, navn) for navn in ARK_NAVNE)],
+        help_text="Kun for en CSV-fil, hvis navn ikke er et arks, f.eks. udtraek.csv. En "
+        "arbejdsbog (.xlsx) finder selv sine ark.",
     )
 
     def clean_fil(self):
@@ -62,12 +74,15 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     svar, token = None, None
     if request.method == "POST" and form.is_valid():
-        fil = form.cleaned_data["fil"]
+        _glem_proevekoersel(request)
+        fil, ark = form.cleaned_data["fil"], form.cleaned_data["ark"] or None
         indhold = fil.read()
-        svar = importer(indhold, fil.name, bruger=request.user, dry_run=True)
+        svar = importer(indhold, fil.name, bruger=request.user, dry_run=True, ark=ark)
         if svar.ok and svar.noget_at_gemme:
             token = _gem_fil(indhold)
-            request.session[SESSION_NOEGLE] = {"token": token, "filnavn": fil.name}
+            request.session[SESSION_NOEGLE] = {"token": token, "filnavn": fil.name, "ark": ark}
+    elif request.method == "GET":
+        svar = _fra_session(request.session.pop(SESSION_SVAR, None))
     return _side(request, form if token is None else UploadForm(), svar, token)
 
 
@@ -81,12 +96,14 @@ def bekraeft(request):
     if indhold is None or request.POST.get("token") != gemt.get("token"):
         messages.error(request, "Filen fra prøvekørslen er ikke gemt længere. Upload den igen.")
         return redirect("importer:upload")
-    svar = importer(indhold, gemt["filnavn"], bruger=request.user)
-    _slet_fil(gemt["token"])
-    del request.session[SESSION_NOEGLE]
-    if svar.gemt:
-        messages.success(request, f"{svar.filnavn} er importeret.")
-    return _side(request, UploadForm(), svar, None)
+    svar = importer(indhold, gemt["filnavn"], bruger=request.user, ark=gemt.get("ark"))
+    _glem_proevekoersel(request)
+    if not svar.gemt:
+        # Nothing was written (the records changed since the dry run): the errors show here.
+        return _side(request, UploadForm(), svar, None)
+    messages.success(request, f"{svar.filnavn} er importeret.")
+    request.session[SESSION_SVAR] = _til_session(svar)
+    return redirect("importer:upload")
 
 
 @login_required
@@ -104,9 +121,37 @@ def _side(request, form, svar, token):
     })
 
 
+def _til_session(svar: Resultat) -> dict:
+    """A saved import's answer as the session keeps it (JSON): what the page shows of it."""
+    return {
+        "filnavn": svar.filnavn,
+        "ark": [{"ark": o.ark, "nye": o.nye, "aendrede": o.aendrede, "uaendrede": o.uaendrede,
+                 "aendringer": o.aendringer[:VIST], "bemaerkninger": o.bemaerkninger}
+                for o in svar.ark],
+        "advarsler": [str(a) for a in svar.advarsler[:VIST]],
+        "oversprungne_ark": svar.oversprungne_ark,
+    }
+
+
+def _fra_session(data: dict | None) -> Resultat | None:
+    if not data:
+        return None
+    return Resultat(
+        filnavn=data["filnavn"], ark=[Opgoerelse(**o) for o in data["ark"]], fejl=[],
+        advarsler=[Fejl(a) for a in data["advarsler"]],
+        oversprungne_ark=data["oversprungne_ark"], gemt=True,
+    )
+
+
+def _glem_proevekoersel(request) -> None:
+    """Forget the waiting dry run, and delete its file."""
+    gemt = request.session.pop(SESSION_NOEGLE, None) or {}
+    _slet_fil(gemt.get("token", ""))
+
+
 def _mappe() -> Path:
-    mappe = Path(tempfile.gettempdir()) / "kontrakt-import"
-    mappe.mkdir(mode=0o700, exist_ok=True)
+    mappe = Path(settings.IMPORT_TMP_DIR)
+    mappe.mkdir(mode=0o700, parents=True, exist_ok=True)
     return mappe
 
 

@@ -5,6 +5,7 @@ Defaults run offline on a SQLite file in ``data/``; production sets ``DEBUG=0``,
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -142,6 +143,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 # The largest workbook the import accepts, in bytes (environment variable IMPORT_MAX_BYTES).
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
+# Where an uploaded workbook waits between its dry run and the confirmation (IMPORT_TMP_DIR).
+IMPORT_TMP_DIR = Path(
+    os.environ.get("IMPORT_TMP_DIR") or Path(tempfile.gettempdir()) / "kontrakt-import"
+)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "tabel"}

@@ -1,4 +1,5 @@
-"""The upload page: who may use it, dry run first, import only on confirmation, and the template."""
+"""The upload page: who may use it, dry run first, import only on confirmation (then a redirect,
+so a reload imports nothing), a sheet choice for CSV files, its waiting files, and the template."""
 
 import io
 from datetime import date
@@ -9,11 +10,22 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from forloeb.models import Forloeb
+from forloeb.models import Forloeb, Virksomhed
 from tests import factories
 from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, VIRKSOMHED_OVERSKRIFT, antal, bog
 
 UPLOAD = "/registrering/import/"
+
+
+@pytest.fixture(autouse=True)
+def ventende(settings, tmp_path):
+    """The folder where dry-run files wait, private to each test."""
+    settings.IMPORT_TMP_DIR = tmp_path / "import"
+    return settings.IMPORT_TMP_DIR
+
+
+def filer(mappe) -> list[str]:
+    return sorted(p.name for p in mappe.glob("*.upload")) if mappe.exists() else []
 
 
 def arbejdsbog(*forloeb_raekker) -> SimpleUploadedFile:
@@ -75,14 +87,25 @@ def test_dry_run_then_confirm_imports_with_the_user_in_the_history(client, admin
 
     bekraeftet = client.post(reverse("importer:bekraeft"), {"token": token})
 
-    assert "Importeret: crm-januar.xlsx" in bekraeftet.content.decode()
+    # POST/redirect/GET: the answer shows on the page the browser is sent to.
+    assert bekraeftet.status_code == 302 and bekraeftet.url == UPLOAD
+    vist = client.get(UPLOAD).content.decode()
+    assert "Importeret: crm-januar.xlsx" in vist
+    assert "crm-januar.xlsx er importeret." in vist
+    assert "Importen er gemt. Historikken viser ændringerne" in vist
+    assert "<td class=\"tal\">1</td>" in vist  # one new row per sheet
     forloeb = Forloeb.objects.get(ekstern_id="ESCRM-1")
     historik = forloeb.history.get()
     assert historik.history_user == administrator
     assert historik.history_change_reason == "Import af crm-januar.xlsx"
+    # Reloading shows the empty page and imports nothing again.
+    genindlaest = client.get(UPLOAD).content.decode()
+    assert "Importeret:" not in genindlaest
+    assert forloeb.history.count() == 1
     # The file is gone after the import: the same confirmation cannot run twice.
     igen = client.post(reverse("importer:bekraeft"), {"token": token}, follow=True)
     assert "ikke gemt længere" in igen.content.decode()
+    assert forloeb.history.count() == 1
 
 
 @pytest.mark.django_db
@@ -172,3 +195,88 @@ def test_changed_rows_are_listed_in_the_dry_run(client, administrator, kontrakt_
     html = svar.content.decode()
     assert "1 ændrede rækker i Forloeb" in html
     assert "ESCRM-1: slutdato (tom) → 2025-01-20" in html
+
+
+@pytest.mark.django_db
+def test_a_confirmed_import_with_changes_lists_them_after_the_redirect(client, administrator,
+                                                                       kontrakt_2025):
+    factories.forloeb(virksomhed_=factories.virksomhed(cvr="10000017"), ekstern_id="ESCRM-1",
+                      startdato=date(2025, 1, 5))
+    client.force_login(administrator)
+    token = client.post(UPLOAD, {"fil": arbejdsbog(GOD)}).context["token"]
+    svar = client.post(reverse("importer:bekraeft"), {"token": token}, follow=True)
+    html = svar.content.decode()
+    assert svar.redirect_chain == [(UPLOAD, 302)]
+    assert "1 ændrede rækker i Forloeb" in html
+    assert "ESCRM-1: slutdato (tom) → 2025-01-20" in html
+
+
+@pytest.mark.django_db
+def test_waiting_files_live_in_the_setting_and_a_new_dry_run_deletes_the_one_it_replaces(
+    client, administrator, kontrakt_2025, ventende
+):
+    client.force_login(administrator)
+    foerste = client.post(UPLOAD, {"fil": arbejdsbog(GOD)}).context["token"]
+    assert filer(ventende) == [f"{foerste}.upload"]
+
+    anden = client.post(UPLOAD, {"fil": arbejdsbog(GOD)}).context["token"]
+
+    assert filer(ventende) == [f"{anden}.upload"]
+    # The replaced dry run cannot be confirmed any more.
+    svar = client.post(reverse("importer:bekraeft"), {"token": foerste}, follow=True)
+    assert "Upload den igen" in svar.content.decode()
+    assert not Forloeb.objects.exists()
+    # A dry run with errors replaces it too, and leaves no file behind.
+    client.post(UPLOAD, {"fil": arbejdsbog(
+        ["ESCRM-2", "10000017", "lang", date(2025, 1, 5), None, "", "", ""]
+    )})
+    assert filer(ventende) == []
+
+
+@pytest.mark.django_db
+def test_the_confirmation_removes_its_file(client, administrator, kontrakt_2025, ventende):
+    client.force_login(administrator)
+    token = client.post(UPLOAD, {"fil": arbejdsbog(GOD)}).context["token"]
+    client.post(reverse("importer:bekraeft"), {"token": token})
+    assert filer(ventende) == []
+
+
+UDTRAEK = b"cvr;navn;kommunekode;stiftelsesdato\n10000017;Bo ApS;330;01-01-2001\n"
+
+
+@pytest.mark.django_db
+def test_a_csv_whose_name_is_no_sheet_is_read_as_the_chosen_sheet(client, administrator,
+                                                                  kontrakt_2025):
+    client.force_login(administrator)
+    side = client.get(UPLOAD).content.decode()
+    assert '<option value="Virksomheder">Virksomheder</option>' in side
+    assert "Ark (CSV-fil)" in side
+
+    proeve = client.post(UPLOAD, {"fil": SimpleUploadedFile("udtraek.csv", UDTRAEK),
+                                  "ark": "Virksomheder"})
+
+    assert proeve.context["svar"].ok
+    assert [(o.ark, o.nye) for o in proeve.context["svar"].ark] == [("Virksomheder", 1)]
+    client.post(reverse("importer:bekraeft"), {"token": proeve.context["token"]})
+    assert Virksomhed.objects.get(cvr="10000017").navn == "Bo ApS"
+
+
+@pytest.mark.django_db
+def test_a_csv_without_a_sheet_says_where_on_the_page_to_choose_it(client, administrator):
+    client.force_login(administrator)
+    svar = client.post(UPLOAD, {"fil": SimpleUploadedFile("udtraek.csv", UDTRAEK)})
+    html = svar.content.decode()
+    assert "Det kan ikke ses, hvilket ark CSV-filen &#x27;udtraek.csv&#x27; indeholder" in html
+    assert "vælg arket: feltet &#x27;Ark (CSV-fil)&#x27; på importsiden" in html
+
+
+@pytest.mark.django_db
+def test_a_chosen_sheet_contradicting_the_file_name_is_refused(client, administrator):
+    client.force_login(administrator)
+    svar = client.post(UPLOAD, {"fil": SimpleUploadedFile("Forloeb.csv", UDTRAEK),
+                                "ark": "Virksomheder"})
+    (fejl,) = svar.context["svar"].fejl
+    assert fejl.besked == (
+        "Filnavnet 'Forloeb.csv' siger arket Forloeb, men arket Virksomheder er valgt. Vælg det "
+        "samme ark, eller giv filen det valgte arks navn."
+    )
