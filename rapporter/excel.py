@@ -2,34 +2,45 @@
 
 Sheets, in order:
 
-- **Oversigt**: a title block (contract, period, computation time, approval) and one row per
-  indicator as on the status page: goal, indicator, target, actual, expected, degree met and the
-  status word on its colour.
-- **Mål 1 … Mål 15**: the goal's indicators, then what the goal page shows beside them: per
-  kommune and by/land against population (fordeling), referral shares by aktør type (andel of
-  henvisninger), covered and missing aktører (dækning), the entered values with their sources
-  (måling, forhold) and the milestone narratives, with a native Excel chart where the page has
-  one (counts against expectation and target; kommuner; referral shares).
+- **Oversigt**: a title block (contract, period, computation time, approval), the status page's
+  tally ("3 På sporet · 1 Tæt på · …", milestones apart) and one row per indicator as on the
+  status page, in two sections "Nationale mål" and "Lokale mål", each an Excel table with its own
+  filter: goal, indicator, target, actual, expected, degree met and the status word on its colour.
+- **Mål 1 … Mål 15**: the goal's indicators, then what the goal page shows beside them: for a
+  count its development month by month against the target spread evenly over the year, with the
+  projection to 31 December while the year runs; per kommune and by/land against population
+  (fordeling); referral shares by aktør type (andel of henvisninger); covered and missing aktører
+  (dækning); the entered values with their sources (måling, forhold); the milestone narratives
+  and, for a fyrtårn milestone, the records tagged with it. Each native Excel chart stands
+  directly below the table it draws, from column A.
 - **Virksomheder, Forloeb, …, Maalinger**: the period's records in the registration workbook's
   layout, written by ``forloeb.arbejdsbog``; the importer reads them and skips the sheets above.
 
 The writer counts nothing: every figure is the Rapport's (the JSON report's); the breakdowns
-come from ``rapporter.selectors`` and the Resultat's own ``detaljer``.
+come from ``rapporter.selectors`` and the Resultat's own ``detaljer``, the pro-rata line from
+``beregning.forventet_pro_rata`` and the projection from ``diagrammer.fremskrivning``, the same
+functions the pages use. The tally only adds up the results' statuses.
 """
 
-from datetime import date
+import warnings
+from collections import Counter
+from datetime import date, datetime
 
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import DateAxis
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn
 
 from forloeb.arbejdsbog import (
     ARK,
     ARK_NAVNE,
+    DATOFORMAT,
     MAKS_BREDDE,
     OVERSKRIFT_FONT,
     OVERSKRIFT_FYLD,
@@ -51,24 +62,43 @@ from forloeb.models import (
 from maal.models import Indikator, Maal, Maaling, Resultatkontrakt
 
 from . import selectors
-from .beregning import STATUS_IKON, STATUS_TEKST, STATUS_TONE, Resultat
+from .beregning import (
+    STATUS_IKON,
+    STATUS_TEKST,
+    STATUS_TONE,
+    Periode,
+    Resultat,
+    forventet_pro_rata,
+)
+from .diagrammer import fremskrivning
 from .resultater import Rapport
 
-DATO = "dd-mm-yyyy"
+DATO = DATOFORMAT
 TAL_FORMAT = {
-    "antal": "#,##0", "procent": '0.0" %"', "point": "0.0", "procentpoint": '0.0" pp"',
-    "faktor": "0.00",
+    "antal": "#,##0", "procent": '0.0" %"', "point": "0.0",
+    "procentpoint": '0.0" procentpoint"', "faktor": "0.00",
 }
 DECIMAL_FORMAT = {"antal": "#,##0.0"}
 OPFYLDELSE_FORMAT = "0.0%"
 RETNING = {"gte": "≥", "gt": ">", "lte": "≤"}
 ENHED = {"antal": "antal", "procent": "%", "point": "point", "procentpoint": "procentpoint",
-         "faktor": "faktor", "status": "status"}
+         "faktor": "faktor"}
+INGEN = "–"  # a milestone has neither unit nor direction
+# The status page's tally (rapporter.views): its order, the first four always shown during the
+# year, and the milestones counted apart.
+OPSUMMERING_UNDERVEJS = ("paa_sporet", "taet_paa", "bagud", "afventer", "uden_maaltal")
+OPSUMMERING_AFSLUTTET = ("opfyldt", "ikke_opfyldt", "afventer", "uden_maaltal")
+MILEPAEL_ORDEN = ("opfyldt", "i_gang", "ikke_startet")
+BLAA, GROEN = "0B5394", "1E7B34"  # the goal page's chart colours
+DATO_KOLONNE, FAKTISK_KOLONNE = "Dato", "Faktisk (kumuleret)"
+PRO_RATA_KOLONNE, FREMSKREVET_KOLONNE = "Måltal fordelt jævnt over året", "Fremskrevet"
+UDVIKLING_FORMAT = {FAKTISK_KOLONNE: "#,##0", PRO_RATA_KOLONNE: "#,##0.0",
+                    FREMSKREVET_KOLONNE: "#,##0"}
 TONE_FARVER = {  # fill, font: the status page's colours
     "god": ("E3F3E6", "1E7B34"), "advarsel": ("FFF4D6", "8A5A00"),
     "daarlig": ("FBE4E2", "B3261E"), "neutral": ("ECEFF2", "57606A"),
 }
-DIAGRAM_RAEKKER = 17
+DIAGRAM_RAEKKER = 17  # rows kept clear below a chart's top (7.5 cm is about 15 rows)
 TITEL_FONT = Font(bold=True, size=14)
 MELLEMRUBRIK_FONT = Font(bold=True, size=12)
 DAEMPET_FONT = Font(italic=True, color="5A6570")
@@ -85,10 +115,11 @@ def rapport_arbejdsbog(rapport: Rapport) -> bytes:
         erhvervshus__navn=rapport.erhvervshus, aar=rapport.aar
     )
     maal = list(kontrakt.maal.prefetch_related("indikatorer"))
+    idag = rapport_dag(rapport)
     wb = Workbook(write_only=True)
-    _oversigt(wb, rapport, maal)
+    _oversigt(wb, rapport, maal, idag)
     for et_maal in maal:
-        _maal_ark(wb, rapport, et_maal)
+        _maal_ark(wb, rapport, et_maal, idag)
     for navn, queryset in periodens_registreringer(kontrakt, rapport.periode).items():
         skriv_ark(wb, ARK[navn], queryset)
     return som_bytes(wb)
@@ -130,6 +161,16 @@ def periodens_registreringer(kontrakt: Resultatkontrakt, periode) -> dict:
     return {navn: ark[navn] for navn in ARK_NAVNE}
 
 
+def rapport_dag(rapport: Rapport) -> date:
+    """The day the report's figures were computed for: the local date of ``beregnet`` (the view
+    and the command take both from one clock). The curves stop and the projection runs from it,
+    as on the goal page that day."""
+    beregnet = rapport.beregnet
+    if isinstance(beregnet, datetime):
+        return timezone.localdate(beregnet) if timezone.is_aware(beregnet) else beregnet.date()
+    return beregnet
+
+
 # --- A small free-form sheet --------------------------------------------------------------------
 
 
@@ -142,14 +183,18 @@ class _Blad:
         self.raekker: list[list] = []
         self.tilpas: list[bool] = []
         self.diagrammer: list[tuple] = []
+        self.excel_tabeller: list[Table] = []
 
     @property
     def naeste(self) -> int:
         return len(self.raekker) + 1
 
     def linje(self, *vaerdier, font=None, tilpas: bool = False) -> int:
-        """A line of text (titles, notes); it widens the columns only with ``tilpas``."""
-        self.raekker.append([celle(self.ws, v, font=font) for v in vaerdier])
+        """A line of text (titles, notes) or ready cells; it widens the columns only with
+        ``tilpas``."""
+        self.raekker.append(
+            [v if isinstance(v, Cell) else celle(self.ws, v, font=font) for v in vaerdier]
+        )
         self.tilpas.append(tilpas)
         return len(self.raekker)
 
@@ -176,12 +221,22 @@ class _Blad:
             return celle(self.ws, vaerdi, number_format=DATO)
         return celle(self.ws, vaerdi, number_format=formater.get(i))
 
-    def diagram(self, diagram, kolonne: str, raekke: int) -> None:
-        """Place a chart with its top left at ``kolonne``/``raekke``, and keep the rows it
-        covers clear of the next section below."""
-        self.diagrammer.append((diagram, f"{kolonne}{raekke}"))
+    def diagram_under(self, diagram) -> None:
+        """Place a chart directly below what is written so far (the table it draws), from
+        column A after one empty row, and keep the rows it covers clear of the next section."""
+        raekke = self.naeste + 1
+        self.diagrammer.append((diagram, f"A{raekke}"))
         while self.naeste < raekke + DIAGRAM_RAEKKER:
             self.tom()
+
+    def excel_tabel(self, navn: str, overskrifter: list[str], start: int, slut: int) -> None:
+        """Make rows ``start`` (the header) to ``slut`` an Excel table with its own filter, so
+        that several tables on one sheet can each be filtered and sorted."""
+        ref = f"A{start}:{get_column_letter(len(overskrifter))}{slut}"
+        self.excel_tabeller.append(Table(
+            displayName=navn, ref=ref, autoFilter=AutoFilter(ref=ref),
+            tableColumns=[TableColumn(id=i, name=o) for i, o in enumerate(overskrifter, 1)],
+        ))
 
     def skriv(self, *, frys: str | None = None, filter_ref: str | None = None) -> None:
         bredder: dict[int, int] = {}
@@ -196,6 +251,12 @@ class _Blad:
             self.ws.freeze_panes = frys
         for diagram, anker in self.diagrammer:
             self.ws.add_chart(diagram, anker)
+        for tabel in self.excel_tabeller:
+            with warnings.catch_warnings():
+                # openpyxl warns that a write-only sheet needs its table columns given by hand;
+                # excel_tabel gives them.
+                warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
+                self.ws.add_table(tabel)
         for raekke in self.raekker:
             self.ws.append(raekke)
         if filter_ref:
@@ -216,9 +277,11 @@ def _indikator_celler(ws, r: Resultat) -> list:
     """An indicator's row as on the status page, each figure in its unit's number format."""
     fmt = TAL_FORMAT.get(r.enhed)
     opfyldelse = TAL_FORMAT["procentpoint"] if r.art == "fordeling" else OPFYLDELSE_FORMAT
+    milepael = r.art == "milepael"
     return [
-        celle(ws, r.noegle), celle(ws, r.titel), celle(ws, ENHED.get(r.enhed, r.enhed)),
-        celle(ws, RETNING.get(r.retning, r.retning)),
+        celle(ws, r.noegle), celle(ws, r.titel),
+        celle(ws, INGEN if milepael else ENHED.get(r.enhed, r.enhed)),
+        celle(ws, INGEN if milepael else RETNING.get(r.retning, r.retning)),
         celle(ws, r.maalvaerdi, number_format=fmt), celle(ws, r.faktisk, number_format=fmt),
         celle(ws, r.forventet, number_format=DECIMAL_FORMAT.get(r.enhed, fmt)),
         celle(ws, r.opfyldelse, number_format=opfyldelse),
@@ -241,27 +304,51 @@ def _titelblok(blad: _Blad, rapport: Rapport, undertitel: str = "") -> None:
     blad.linje("Godkendelse", "Ikke godkendt", tilpas=True)
 
 
-def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal]) -> None:
+def status_optaelling(rapport: Rapport, idag: date) -> tuple[str, str]:
+    """The status page's tally of the results: the indicators' ("3 På sporet · 1 Tæt på · …",
+    the first four always shown during the year) and the milestones' apart."""
+    afsluttet = rapport.periode.helaar_afsluttet(idag)
+    orden = OPSUMMERING_AFSLUTTET if afsluttet else OPSUMMERING_UNDERVEJS
+    optalt = Counter(r.status for r in rapport.resultater if r.art != "milepael")
+    milepaele = Counter(r.status for r in rapport.resultater if r.art == "milepael")
+    return (
+        " · ".join(f"{optalt[s]} {STATUS_TEKST[s]}" for s in orden if optalt[s] or s in orden[:4]),
+        " · ".join(f"{milepaele[s]} {STATUS_TEKST[s]}" for s in MILEPAEL_ORDEN if milepaele[s]),
+    )
+
+
+def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date) -> None:
     blad = _Blad(wb, "Oversigt")
     _titelblok(blad, rapport)
     blad.tom()
+    indikatorer, milepaele = status_optaelling(rapport, idag)
+    blad.linje("Indikatorer", indikatorer, font=OVERSKRIFT_FONT)
+    if milepaele:
+        blad.linje("Milepæle", milepaele)
     titler = {m.nummer: m.titel for m in maal}
-    start, slut = blad.tabel(OVERSIGT_KOLONNER, [
-        [r.maal_nr, titler.get(r.maal_nr, ""), *_indikator_celler(blad.ws, r)]
-        for r in rapport.resultater
-    ])
+    for niveau, overskrift, tabelnavn in ((Maal.Niveau.NATIONAL, "Nationale mål", "Nationale_maal"),
+                                          (Maal.Niveau.LOKAL, "Lokale mål", "Lokale_maal")):
+        numre = {m.nummer for m in maal if m.niveau == niveau}
+        resultater = [r for r in rapport.resultater if r.maal_nr in numre]
+        blad.tom()
+        blad.linje(overskrift, font=MELLEMRUBRIK_FONT)
+        start, slut = blad.tabel(OVERSIGT_KOLONNER, [
+            [r.maal_nr, titler.get(r.maal_nr, ""), *_indikator_celler(blad.ws, r)]
+            for r in resultater
+        ])
+        if slut > start:
+            blad.excel_tabel(tabelnavn, OVERSIGT_KOLONNER, start, slut)
     blad.tom()
     blad.linje("Faktisk og forventet i målets enhed; opfyldelse er faktisk / måltal (for mål 8 "
                "afvigelsen i procentpoint). Forventet er måltallet fordelt jævnt over året.",
                font=DAEMPET_FONT)
-    blad.skriv(frys=f"A{start + 1}",
-               filter_ref=f"A{start}:{get_column_letter(len(OVERSIGT_KOLONNER))}{slut}")
+    blad.skriv()
 
 
 # --- One sheet per goal -----------------------------------------------------------------------
 
 
-def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal) -> None:
+def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date) -> None:
     blad = _Blad(wb, f"Mål {maal.nummer}")
     resultater = [r for r in rapport.resultater if r.maal_nr == maal.nummer]
     indikatorer = {i.noegle: i for i in maal.indikatorer.all()}
@@ -273,7 +360,7 @@ def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal) -> None:
     )
     frys = f"A{start + 1}"
     filter_ref = f"A{start}:{get_column_letter(len(INDIKATOR_KOLONNER))}{slut}"
-    _taellinger_diagram(blad, resultater, start)
+    _taellinger_diagram(blad, resultater)
     for r in resultater:
         indikator = indikatorer.get(r.noegle)
         blad.tom()
@@ -281,12 +368,13 @@ def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal) -> None:
         if indikator is not None and indikator.regel:
             blad.linje("Tælleregel", indikator.regel)
         if indikator is not None:
-            _udspecificering(blad, r, indikator, rapport)
+            _udspecificering(blad, r, indikator, rapport, idag)
     blad.skriv(frys=frys, filter_ref=filter_ref)
 
 
-def _taellinger_diagram(blad: _Blad, resultater: list[Resultat], tabel_start: int) -> None:
-    """Counts against expectation and target, as bars, for the goal's counted indicators."""
+def _taellinger_diagram(blad: _Blad, resultater: list[Resultat]) -> None:
+    """Counts against expectation and target, as bars, for the goal's counted indicators. The
+    chart's categories are the indicators' keys, so its data stays as narrow as the table above."""
     taellinger = [r for r in resultater if r.art in ("antal", "daekning")]
     if not taellinger:
         return
@@ -294,14 +382,14 @@ def _taellinger_diagram(blad: _Blad, resultater: list[Resultat], tabel_start: in
     blad.linje("Diagramdata: faktisk, forventet og måltal", font=DAEMPET_FONT)
     start, slut = blad.tabel(
         ["Indikator", "Faktisk", "Forventet", "Måltal"],
-        [[r.titel[:60], r.faktisk, r.forventet, r.maalvaerdi] for r in taellinger],
+        [[r.noegle, r.faktisk, r.forventet, r.maalvaerdi] for r in taellinger],
         formater={1: "#,##0", 2: "#,##0.0", 3: "#,##0"},
     )
     diagram = _soejler("Faktisk mod forventet og måltal", "Antal")
     diagram.add_data(Reference(blad.ws, min_col=2, max_col=4, min_row=start, max_row=slut),
                      titles_from_data=True)
     diagram.set_categories(Reference(blad.ws, min_col=1, min_row=start + 1, max_row=slut))
-    blad.diagram(diagram, get_column_letter(len(INDIKATOR_KOLONNER) + 2), tabel_start)
+    blad.diagram_under(diagram)
 
 
 def _soejler(titel: str, y_titel: str) -> BarChart:
@@ -315,9 +403,12 @@ def _soejler(titel: str, y_titel: str) -> BarChart:
     return diagram
 
 
-def _udspecificering(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport) -> None:
+def _udspecificering(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+                     idag: date) -> None:
     """What the goal page shows beside an indicator's figure."""
-    if r.art == "fordeling":
+    if r.art == "antal":
+        _udvikling(blad, r, indikator, rapport, idag)
+    elif r.art == "fordeling":
         _per_kommune(blad, r)
     elif r.art == "andel" and (indikator.parametre or {}).get("henvist_til_aktoertyper"):
         _henvisningsandele(blad, r, indikator, rapport)
@@ -329,6 +420,73 @@ def _udspecificering(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Ra
         _maalinger(blad, r, indikator, rapport)
     elif r.art == "milepael":
         _milepael(blad, r, indikator, rapport)
+
+
+def _udvikling(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+               idag: date) -> None:
+    """The count month by month through the period (the goal page's curve, per month end)
+    against the target spread evenly over the year, and while the year runs the projection to
+    31 December, as a table with a line chart below it."""
+    periode = rapport.periode
+    punkter = selectors.kumulativ_udvikling(indikator, periode, interval="maaned", idag=idag)
+    fremskrevet = fremskrivning(r, periode, idag)
+    aarets_slut = date(periode.aar, 12, 31)
+    if fremskrevet is not None:
+        blad.linje("Fremskrevet til 31. december",
+                   celle(blad.ws, fremskrevet, number_format=TAL_FORMAT["antal"]),
+                   "i nuværende tempo", tilpas=True)
+    if not punkter:
+        blad.linje("Perioden er ikke begyndt; der er endnu intet at vise.", font=DAEMPET_FONT)
+        return
+    med_maal = r.maalvaerdi is not None
+    med_fremskrivning = fremskrevet is not None and punkter[-1]["dato"] < aarets_slut
+    overskrifter = [DATO_KOLONNE, FAKTISK_KOLONNE]
+    if med_maal:
+        overskrifter.append(PRO_RATA_KOLONNE)
+    if med_fremskrivning:
+        overskrifter.append(FREMSKREVET_KOLONNE)
+    raekker = [
+        {DATO_KOLONNE: punkt["dato"], FAKTISK_KOLONNE: punkt["kumuleret"],
+         PRO_RATA_KOLONNE: forventet_pro_rata(r.maalvaerdi, Periode.pr_dato(punkt["dato"]))}
+        for punkt in punkter
+    ]
+    if med_fremskrivning:
+        # The projection's line runs from where the count stands now to 31 December.
+        raekker[-1][FREMSKREVET_KOLONNE] = punkter[-1]["kumuleret"]
+        raekker.append({DATO_KOLONNE: aarets_slut, PRO_RATA_KOLONNE: r.maalvaerdi,
+                        FREMSKREVET_KOLONNE: fremskrevet})
+    blad.linje("Udvikling gennem året, ved hver måneds slut", font=DAEMPET_FONT)
+    start, slut = blad.tabel(
+        overskrifter, [[raekke.get(o) for o in overskrifter] for raekke in raekker],
+        formater={i: UDVIKLING_FORMAT[o] for i, o in enumerate(overskrifter)
+                  if o in UDVIKLING_FORMAT},
+    )
+    blad.diagram_under(_udviklingsdiagram(blad, overskrifter, start, slut))
+
+
+def _udviklingsdiagram(blad: _Blad, overskrifter: list[str], start: int, slut: int) -> LineChart:
+    diagram = LineChart()
+    diagram.title = "Udvikling gennem året"
+    diagram.y_axis.title = "Antal, kumuleret"
+    diagram.y_axis.crossAx = 500
+    diagram.x_axis = DateAxis(crossAx=100)
+    diagram.x_axis.number_format = "mmm"
+    diagram.x_axis.majorTimeUnit = "months"
+    diagram.x_axis.delete = False  # openpyxl hides the axes unless told
+    diagram.y_axis.delete = False
+    diagram.height, diagram.width = 7.5, 18
+    diagram.add_data(Reference(blad.ws, min_col=2, max_col=len(overskrifter), min_row=start,
+                               max_row=slut), titles_from_data=True)
+    diagram.set_categories(Reference(blad.ws, min_col=1, min_row=start + 1, max_row=slut))
+    farver = {FAKTISK_KOLONNE: (BLAA, None), FREMSKREVET_KOLONNE: (BLAA, "dash"),
+              PRO_RATA_KOLONNE: (GROEN, None)}
+    for serie, overskrift in zip(diagram.series, overskrifter[1:], strict=True):
+        farve, streg = farver[overskrift]
+        serie.smooth = False
+        serie.graphicalProperties.line.solidFill = farve
+        if streg:
+            serie.graphicalProperties.line.dashStyle = streg
+    return diagram
 
 
 def _per_kommune(blad: _Blad, r: Resultat) -> None:
@@ -356,7 +514,7 @@ def _per_kommune(blad: _Blad, r: Resultat) -> None:
                              titles_from_data=True)
         diagram.set_categories(Reference(blad.ws, min_col=1, min_row=start + 1, max_row=slut))
         diagram.width = 26
-        blad.diagram(diagram, "I", start)
+        blad.diagram_under(diagram)
 
 
 def _henvisningsandele(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport) -> None:
@@ -374,7 +532,7 @@ def _henvisningsandele(blad: _Blad, r: Resultat, indikator: Indikator, rapport: 
     diagram.add_data(Reference(blad.ws, min_col=4, min_row=start, max_row=slut),
                      titles_from_data=True)
     diagram.set_categories(Reference(blad.ws, min_col=1, min_row=start + 1, max_row=slut))
-    blad.diagram(diagram, "G", start)
+    blad.diagram_under(diagram)
 
 
 def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport) -> None:
@@ -394,12 +552,39 @@ def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport)
 
 def _milepael(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport) -> None:
     statusser = list(selectors.indikator_poster(indikator, rapport.periode))
-    if not statusser:
+    if statusser:
+        ombryd = Alignment(wrap_text=True, vertical="top")
+        blad.tabel(
+            ["Dato", "Status", "Beskrivelse", "Gælder i perioden"],
+            [[s.dato, s.get_status_display(), celle(blad.ws, s.fortaelling, alignment=ombryd),
+              "ja" if nr == 0 else "nej"] for nr, s in enumerate(statusser)],
+        )
+    else:
         blad.linje("Der er endnu ikke sat en status for milepælen.", font=DAEMPET_FONT)
+    if (indikator.parametre or {}).get("fyrtaarn"):
+        _dokumentation(blad, indikator, rapport)
+
+
+def _dokumentation(blad: _Blad, indikator: Indikator, rapport: Rapport) -> None:
+    """The records tagged with the milestone's fyrtårn in the period, as evidence beside the
+    narrative (the goal page's list, here in full)."""
+    poster = selectors.milepael_dokumentation(indikator, rapport.periode)
+    aktiviteter, forloeb = list(poster["aktiviteter"]), list(poster["forloeb"])
+    navn = indikator.parametre["fyrtaarn"].title()
+    blad.tom()
+    blad.linje(f"Dokumentation: poster mærket {navn}", font=OVERSKRIFT_FONT)
+    if not aktiviteter and not forloeb:
+        blad.linje(f"Ingen forløb eller aktiviteter i perioden er mærket {navn}.",
+                   font=DAEMPET_FONT)
         return
-    ombryd = Alignment(wrap_text=True, vertical="top")
-    blad.tabel(
-        ["Dato", "Status", "Beskrivelse", "Gælder i perioden"],
-        [[s.dato, s.get_status_display(), celle(blad.ws, s.fortaelling, alignment=ombryd),
-          "ja" if nr == 0 else "nej"] for nr, s in enumerate(statusser)],
-    )
+    if aktiviteter:
+        blad.linje(f"Aktiviteter i perioden ({len(aktiviteter)})", font=DAEMPET_FONT)
+        blad.tabel(["Dato", "Aktivitet", "Type", "Ekstern id"],
+                   [[a.dato, a.titel, a.get_type_display(), a.ekstern_id] for a in aktiviteter])
+    if forloeb:
+        if aktiviteter:
+            blad.tom()
+        blad.linje(f"Forløb i perioden ({len(forloeb)})", font=DAEMPET_FONT)
+        blad.tabel(["Forløb", "Virksomhed", "CVR", "Type", "Startdato", "Slutdato"],
+                   [[f.ekstern_id, f.virksomhed.navn, f.virksomhed.cvr, f.get_type_display(),
+                     f.startdato, f.slutdato or "igangværende"] for f in forloeb])

@@ -1,5 +1,6 @@
-"""The report workbook: the overview holds exactly the JSON report's figures, each goal sheet its
-breakdowns and chart, the period's records import again, and text never runs as a formula."""
+"""The report workbook: the overview holds exactly the JSON report's figures with the status
+page's tally and national/local sections, each goal sheet its breakdowns, curves and charts (each
+below its table), the period's records import again, and text never runs as a formula."""
 
 import io
 import zipfile
@@ -52,7 +53,7 @@ def datasaet(kontrakt_2025):
         ("HP1", "handlingsplan", slagelse, date(2025, 1, 10), date(2025, 4, 15),
          "Innovationsfonden"),
         ("HP2", "handlingsplan", lolland, date(2025, 2, 1), date(2025, 6, 15), None),
-        ("HP3", "handlingsplan", roskilde, date(2025, 5, 1), date(2025, 8, 1), None),
+        ("HP3", "handlingsplan", roskilde, date(2025, 5, 1), date(2025, 7, 10), None),
         ("K4", "kort", roskilde, date(2025, 6, 20), None, None),
     ]:
         f.forloeb(ekstern_id=eid, type=type_, virksomhed_=v, startdato=start, slutdato=slut,
@@ -97,9 +98,33 @@ def tabel(ws, foerste_overskrift: str) -> tuple[int, list[dict]]:
     return start + 1, ud
 
 
+def oversigt(ws) -> list[tuple[int, dict]]:
+    """The overview's indicator rows, national then local, with their row numbers."""
+    raekker = []
+    for start, ud in tabeller(ws, "Mål"):
+        raekker += list(enumerate(ud, start + 1))
+    return raekker
+
+
+def tabeller(ws, foerste_overskrift: str) -> list[tuple[int, list[dict]]]:
+    """Every table whose header begins with ``foerste_overskrift``."""
+    raekker = list(ws.iter_rows(values_only=True))
+    ud = []
+    for i, r in enumerate(raekker):
+        if r[0] == foerste_overskrift:
+            overskrift = [o for o in r if o is not None]
+            data = []
+            for d in raekker[i + 1:]:
+                if d[0] is None:
+                    break
+                data.append(dict(zip(overskrift, d, strict=False)))
+            ud.append((i + 1, data))
+    return ud
+
+
 def test_the_overview_holds_the_json_reports_figures(rapport, bog):
     json_poster = {p["noegle"]: p for p in rapport.som_json()["indikatorer"]}
-    _, raekker = tabel(bog["Oversigt"], "Mål")
+    raekker = [r for _, r in oversigt(bog["Oversigt"])]
 
     assert [r["Nøgle"] for r in raekker] == list(json_poster)
     for r in raekker:
@@ -117,9 +142,8 @@ def test_the_overview_holds_the_json_reports_figures(rapport, bog):
 
 def test_status_cells_carry_the_status_pages_colour_and_word(bog):
     ws = bog["Oversigt"]
-    start, raekker = tabel(ws, "Mål")
     farver = {}
-    for nr, r in enumerate(raekker, start + 1):
+    for nr, r in oversigt(ws):
         celle = ws.cell(row=nr, column=11)
         farver[r["Statuskode"]] = (celle.value, celle.fill.fgColor.rgb[-6:])
     assert farver["paa_sporet"] == ("▲ På sporet", "E3F3E6")
@@ -136,21 +160,58 @@ def test_title_block_names_contract_period_computation_time_and_approval(bog):
     assert linjer[3][:2] == ("Godkendelse", "Ikke godkendt")
 
 
-def test_overview_is_frozen_filtered_fitted_and_in_danish_number_formats(bog):
+def test_overview_has_national_and_local_sections_each_a_filtered_table(bog):
     ws = bog["Oversigt"]
-    start, raekker = tabel(ws, "Mål")
-    assert ws.freeze_panes == f"A{start + 1}"
-    assert ws.auto_filter.ref == f"A{start}:L{start + len(raekker)}"
+    (n_start, nationale), (l_start, lokale) = tabeller(ws, "Mål")
+    assert ws.cell(row=n_start - 1, column=1).value == "Nationale mål"
+    assert ws.cell(row=l_start - 1, column=1).value == "Lokale mål"
+    assert sorted({r["Mål"] for r in nationale}) == [1, 2, 3, 4, 5, 6]
+    assert sorted({r["Mål"] for r in lokale}) == list(range(7, 16))
+    assert dict(ws.tables.items()) == {
+        "Nationale_maal": f"A{n_start}:L{n_start + len(nationale)}",
+        "Lokale_maal": f"A{l_start}:L{l_start + len(lokale)}",
+    }
+    tabel_ = ws.tables["Lokale_maal"]
+    assert tabel_.autoFilter.ref == tabel_.ref
+    assert [k.name for k in tabel_.tableColumns] == [c.value for c in ws[l_start]]
+
+
+def test_overview_shows_the_status_pages_tally(rapport, bog):
+    linjer = {r[0]: r[1] for r in bog["Oversigt"].iter_rows(max_row=9, values_only=True)
+              if r[0] in ("Indikatorer", "Milepæle")}
+    # During the year the first four are shown even at 0; milestones are counted apart.
+    assert linjer == {
+        "Indikatorer": "2 På sporet · 0 Tæt på · 13 Bagud · 10 Afventer · 1 Uden måltal",
+        "Milepæle": "1 I gang · 4 Ikke startet",
+    }
+    ikke_milepaele = [r for r in rapport.resultater if r.art != "milepael"]
+    assert sum(int(del_.split()[0]) for del_ in linjer["Indikatorer"].split(" · ")) == len(
+        ikke_milepaele
+    )
+
+
+def test_overview_is_fitted_and_in_danish_number_formats(bog):
+    ws = bog["Oversigt"]
     assert ws.column_dimensions["D"].width >= 40  # indicator titles
-    formater = {r["Nøgle"]: ws.cell(row=nr, column=8).number_format
-                for nr, r in enumerate(raekker, start + 1)}
+    raekker = oversigt(ws)
+    formater = {r["Nøgle"]: ws.cell(row=nr, column=8).number_format for nr, r in raekker}
     assert formater["M7.korte"] == "#,##0"
     assert formater["M2.kendskabsgrad"] == '0.0" %"'
-    assert formater["M8.by_land"] == '0.0" pp"'
-    opfyldelse = {r["Nøgle"]: ws.cell(row=nr, column=10).number_format
-                  for nr, r in enumerate(raekker, start + 1)}
+    assert formater["M8.by_land"] == '0.0" procentpoint"'
+    assert formater["M5.omsaetning_vaekst"] == '0.0" procentpoint"'
+    opfyldelse = {r["Nøgle"]: ws.cell(row=nr, column=10).number_format for nr, r in raekker}
     assert opfyldelse["M7.korte"] == "0.0%"
-    assert opfyldelse["M8.by_land"] == '0.0" pp"'
+    assert opfyldelse["M8.by_land"] == '0.0" procentpoint"'
+
+
+def test_milestones_have_no_unit_or_direction(bog):
+    raekker = {r["Nøgle"]: r for _, r in oversigt(bog["Oversigt"])}
+    for noegle in ("M11.rekrutteringsydelse", "M15.femern", "M15.biosolutions"):
+        assert (raekker[noegle]["Enhed"], raekker[noegle]["Retning"]) == ("–", "–")
+    assert (raekker["M7.korte"]["Enhed"], raekker["M7.korte"]["Retning"]) == ("antal", "≥")
+    assert raekker["M8.by_land"]["Enhed"] == "procentpoint"
+    _, femern = tabel(bog["Mål 15"], "Nøgle")
+    assert (femern[0]["Enhed"], femern[0]["Retning"]) == ("–", "–")
 
 
 def test_one_sheet_per_goal_then_the_records_in_the_import_layout(bog):
@@ -178,11 +239,75 @@ def test_goal_8_shows_each_kommune_against_population_with_a_chart(rapport, bog)
 def test_goal_7_charts_counts_against_expectation_and_target(bog):
     ws = bog["Mål 7"]
     _, data = tabel(ws, "Indikator")
-    assert [(d["Faktisk"], d["Måltal"]) for d in data] == [
-        (3, 880), (2, 485), (0, 315), (2, 800), (5, 1680)
+    assert [(d["Indikator"], d["Faktisk"], d["Måltal"]) for d in data] == [
+        ("M7.korte", 3, 880), ("M7.handlingsplaner", 2, 485), ("M7.vaekstplaner", 0, 315),
+        ("M7.laengere", 2, 800), ("M7.i_alt", 5, 1680),
     ]
-    (diagram,) = ws._charts
-    assert len(diagram.series) == 3
+    soejler, *kurver = ws._charts
+    assert soejler.tagname == "barChart" and len(soejler.series) == 3
+    # One curve per count, below its table.
+    assert [k.tagname for k in kurver] == ["lineChart"] * 5
+
+
+def test_a_count_shows_its_development_month_by_month_with_the_projection(rapport, bog):
+    ws = bog["Mål 7"]
+    korte = next(r for r in rapport.resultater if r.noegle == "M7.korte")
+    start, punkter = tabel(ws, "Dato")
+    # K1 ends 20 January, K2 31 May, K3 30 June; pro rata 880 × days / 365 at each month end.
+    assert [(p["Dato"].date(), p["Faktisk (kumuleret)"], p["Måltal fordelt jævnt over året"],
+             p["Fremskrevet"]) for p in punkter] == [
+        (date(2025, 1, 31), 1, 74.7, None),
+        (date(2025, 2, 28), 1, 142.2, None),
+        (date(2025, 3, 31), 1, 217, None),
+        (date(2025, 4, 30), 1, 289.3, None),
+        (date(2025, 5, 31), 2, 364.1, None),
+        (date(2025, 6, 30), 3, 436.4, 3),
+        # 3 in 181 days carried on to 365: 6.05, shown whole as on the goal page.
+        (date(2025, 12, 31), None, 880, 6),
+    ]
+    # The curve ends on the report's own figures.
+    assert punkter[5]["Faktisk (kumuleret)"] == korte.faktisk
+    assert punkter[5]["Måltal fordelt jævnt over året"] == korte.forventet
+    assert ws.cell(row=start + 1, column=1).number_format == "dd-mm-yyyy"
+    fremskrevet = next(r for r in ws.iter_rows(values_only=True)
+                       if r[0] == "Fremskrevet til 31. december")
+    assert fremskrevet[:3] == ("Fremskrevet til 31. december", 6, "i nuværende tempo")
+    kurve = next(d for d in ws._charts if d.anchor._from.row + 1 == start + len(punkter) + 2)
+    assert kurve.tagname == "lineChart"
+    assert [s.tx.strRef.f for s in kurve.series] == [
+        f"'Mål 7'!{k}{start}" for k in "BCD"
+    ]
+
+
+def test_no_projection_once_the_year_is_over(datasaet):
+    with time_machine.travel(datetime(2026, 1, 10, 9, 0, tzinfo=KBH), tick=False):
+        rapport = rapport_for(datasaet, Periode.helaar(2025), idag=date(2026, 1, 10),
+                              beregnet=datetime(2026, 1, 10, 9, 0, tzinfo=KBH))
+        wb = load_workbook(io.BytesIO(rapport_arbejdsbog(rapport)))
+    ws = wb["Mål 7"]
+    _, punkter = tabel(ws, "Dato")
+    assert len(punkter) == 12 and punkter[-1]["Dato"].date() == date(2025, 12, 31)
+    assert "Fremskrevet" not in punkter[0]
+    assert all(r[0] != "Fremskrevet til 31. december" for r in ws.iter_rows(values_only=True))
+    linjer = {r[0]: r[1] for r in wb["Oversigt"].iter_rows(max_row=9, values_only=True)}
+    # A finished year: each indicator met or not, as on the status page.
+    assert linjer["Indikatorer"] == "2 Opfyldt · 13 Ikke opfyldt · 10 Afventer · 1 Uden måltal"
+
+
+def test_every_chart_stands_below_its_table_from_column_a(bog):
+    for ws in bog.worksheets:
+        raekker = {r[0].row: r for r in ws.iter_rows()}
+        for diagram in ws._charts:
+            anker = diagram.anchor._from
+            assert anker.col == 0, ws.title
+            over = anker.row + 1 - 2  # one empty row, then the table's last row
+            assert all(c.value is None for c in raekker.get(over + 1, ())), ws.title
+            assert any(c.value is not None for c in raekker[over]), (ws.title, over)
+
+
+def test_chart_data_keeps_column_a_narrow(bog):
+    assert bog["Mål 7"].column_dimensions["A"].width <= 32
+    assert bog["Mål 1"].column_dimensions["A"].width <= 32
 
 
 def test_goal_10_shows_referral_shares_by_aktoer_type(bog):
@@ -217,9 +342,33 @@ def test_milestones_show_their_narrative(bog):
     assert raekker[0]["Beskrivelse"] == "Møde med Femern Bælt-sekretariatet."
 
 
+def test_a_lighthouse_milestone_lists_the_records_tagged_with_it(datasaet):
+    from forloeb.models import Forloeb
+
+    Forloeb.objects.filter(ekstern_id__in=["K1", "K4"]).update(fyrtaarn="femern")
+    services.aktivitet_create(type="event", dato=date(2025, 4, 2), titel="Femern-dag",
+                              fyrtaarn="femern", ekstern_id="A-F")
+    services.aktivitet_create(type="event", dato=date(2025, 4, 3), titel="Biodag",
+                              fyrtaarn="biosolutions", ekstern_id="A-B")
+    rapport = rapport_for(datasaet, Periode.h1(2025), idag=IDAG, beregnet=BEREGNET)
+    ws = load_workbook(io.BytesIO(rapport_arbejdsbog(rapport)))["Mål 15"]
+    tekster = [r[0] for r in ws.iter_rows(values_only=True)]
+    assert "Dokumentation: poster mærket Femern" in tekster
+    assert "Dokumentation: poster mærket Biosolutions" in tekster
+    (_, femern_forloeb), = tabeller(ws, "Forløb")
+    assert sorted((f["Forløb"], f["Slutdato"] if isinstance(f["Slutdato"], str)
+                   else f["Slutdato"].date()) for f in femern_forloeb) == [
+        ("K1", date(2025, 1, 20)), ("K4", "igangværende"),
+    ]
+    aktiviteter = [a for _, rows in tabeller(ws, "Dato") for a in rows if "Aktivitet" in a]
+    assert [(a["Aktivitet"], a["Type"], a["Ekstern id"]) for a in aktiviteter] == [
+        ("Femern-dag", "Event", "A-F"), ("Biodag", "Event", "A-B"),
+    ]
+
+
 def test_the_records_are_the_periods(bog):
     forloeb = [r[0] for r in bog["Forloeb"].iter_rows(min_row=2, values_only=True)]
-    # HP3 ends in August: not in H1. K4 is igangværende: shown, as on the pages.
+    # HP3 ends in July: not in H1. K4 is igangværende: shown, as on the pages.
     assert sorted(forloeb) == ["HP1", "HP2", "K1", "K2", "K3", "K4"]
     assert [r[0] for r in bog["Henvisninger"].iter_rows(min_row=2, values_only=True)] == ["HP1"]
     assert [r[0] for r in bog["Maalinger"].iter_rows(min_row=2, values_only=True)] == ["M3.nps"]
@@ -251,6 +400,19 @@ def test_the_rapport_command_writes_the_workbook(datasaet, tmp_path):
     call_command("rapport", "--aar", "2025", "--periode", "H1", "--format", "xlsx",
                  "-o", str(fil))
     assert load_workbook(fil).sheetnames[0] == "Oversigt"
+
+
+@pytest.mark.parametrize("format_", ["xlsx", "json"])
+def test_the_rapport_command_names_a_missing_folder_in_danish(datasaet, tmp_path, format_):
+    from django.core.management import CommandError
+
+    mappe = tmp_path / "findes-ikke"
+    with pytest.raises(CommandError) as fejl:
+        call_command("rapport", "--aar", "2025", "--format", format_,
+                     "-o", str(mappe / f"h1.{format_}"), stderr=io.StringIO())
+    assert str(fejl.value) == f"Mappen {mappe} findes ikke."
+    assert fejl.value.returncode == 2
+    assert not mappe.exists()
 
 
 def hent(bruger, **query):
