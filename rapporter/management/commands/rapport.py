@@ -22,6 +22,9 @@ def fejl(besked: str) -> CommandError:
 
 
 def skriv(sti: str, indhold: bytes) -> None:
+    mappe = Path(sti).parent
+    if not mappe.is_dir():
+        raise fejl(f"Mappen {mappe} findes ikke.")
     try:
         Path(sti).write_bytes(indhold)
     except OSError as exc:
