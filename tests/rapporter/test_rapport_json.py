@@ -288,9 +288,18 @@ def test_command_defaults_to_the_newest_contract_and_h1(datasaet):
 
 
 def test_command_says_so_when_the_file_cannot_be_written(kontrakt_2025, tmp_path):
-    with pytest.raises(CommandError, match="Kan ikke skrive til .*findes/ikke/r.json"):
+    (tmp_path / "r.json").mkdir()  # a folder stands where the file should go
+    with pytest.raises(CommandError, match="Kan ikke skrive til .*r.json"):
+        call_command("rapport", "--aar", "2025", "-o", str(tmp_path / "r.json"),
+                     stdout=StringIO(), stderr=StringIO())
+
+
+def test_command_names_a_missing_folder_in_danish(kontrakt_2025, tmp_path):
+    with pytest.raises(CommandError) as fejl:
         call_command("rapport", "--aar", "2025", "-o", str(tmp_path / "findes/ikke/r.json"),
                      stdout=StringIO(), stderr=StringIO())
+    assert str(fejl.value) == f"Mappen {tmp_path / 'findes/ikke'} findes ikke."
+    assert fejl.value.returncode == 2
 
 
 @pytest.mark.parametrize(
