@@ -9,8 +9,9 @@ records are dated by their own dato.
 
 import django_filters as filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 
+from . import selectors
 from .forms import dato_widget, kommunevalg
 from .models import (
     AITjek,
@@ -78,16 +79,7 @@ class RegistreringFilter(filters.FilterSet):
             self.form.fields["kommune"].widget.choices = kommunevalg("Alle")
 
     def filtrer_soeg(self, queryset, name, value):
-        # Every word must match one of the fields: "bageri 1234" finds Bageri ApS by its CVR.
-        for ord_ in value.split():
-            betingelse = Q()
-            for felt in self.soegefelter:
-                if felt.endswith("cvr"):
-                    betingelse |= Q(**{f"{felt}__startswith": ord_.replace("-", "")})
-                else:
-                    betingelse |= Q(**{f"{felt}__icontains": ord_})
-            queryset = queryset.filter(betingelse)
-        return queryset
+        return queryset.filter(selectors.soeg(self.soegefelter, value))
 
     def filtrer_fra(self, queryset, name, value):
         return queryset.filter(**{f"{self.periode}__gte": value})

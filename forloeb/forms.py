@@ -18,6 +18,7 @@ from django.db.models import Case, Q, When
 from django.forms.boundfield import BoundField
 from django.utils.functional import cached_property
 
+from . import selectors
 from .models import (
     AITjek,
     Aktivitet,
@@ -30,7 +31,6 @@ from .models import (
     Samarbejdsaftale,
     Virksomhed,
 )
-from .selectors import forloeb_mulige_dubletter
 from .validators import normaliser_cvr, valider_cvr, valider_registreringsdato
 
 DATO_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
@@ -149,12 +149,7 @@ class VirksomhedValgForm(DanskFormMixin, forms.Form):
         return data
 
     def _find_paa_navn(self, soeg):
-        eksakt = list(Virksomhed.objects.filter(navn__iexact=soeg)[:2])
-        if len(eksakt) == 1:
-            return eksakt[0]
-        traef = eksakt or list(
-            Virksomhed.objects.filter(navn__icontains=soeg)[: MAKS_NAVNETRAEF + 1]
-        )
+        traef = selectors.virksomheder_med_navn(soeg, antal=MAKS_NAVNETRAEF + 1)
         if len(traef) == 1:
             return traef[0]
         if not traef:
@@ -526,7 +521,7 @@ class ForloebFormularsaet(Formularsaet):
     def is_valid(self) -> bool:
         gyldig = all([self.valg.is_valid(), self.form.is_valid(), self.henvisninger.is_valid()])
         if gyldig and self.valg.virksomhed and not self.form.cleaned_data["gem_alligevel"]:
-            self.dubletter = list(forloeb_mulige_dubletter(
+            self.dubletter = list(selectors.forloeb_mulige_dubletter(
                 cvr=self.valg.virksomhed.cvr,
                 type=self.form.cleaned_data["type"],
                 startdato=self.form.cleaned_data["startdato"],

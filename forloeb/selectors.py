@@ -1,10 +1,107 @@
-"""Reads of registrations that more than one view needs."""
+"""Reads of registrations that more than one view needs: the search that ignores the case of every
+letter, likely double registrations, and a company's history."""
 
 from datetime import date
 
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.db.models.lookups import Contains, Exact
+from django.dispatch import receiver
 from django.utils.text import capfirst
 
 from .models import AITjek, Forloeb, Henvisning, Programdeltagelse, Virksomhed
+from .validators import normaliser_cvr
+
+# --- Search without regard to case --------------------------------------------------------------
+
+SQLITE_LOWER = "unicode_lower"
+
+
+def _unicode_lower(tekst):
+    return tekst.lower() if isinstance(tekst, str) else tekst
+
+
+@receiver(connection_created)
+def _registrer_unicode_lower(sender, connection, **kwargs):
+    """SQLite's own lower() and LIKE fold only A–Z, so "øst" would not find "Østergaard". Each
+    SQLite connection gets Python's ``str.lower`` under a name of its own; it is deterministic,
+    so SQLite may use it anywhere. A name of its own rather than replacing the built-in lower()
+    (SQLite allows that too): nothing else changes meaning, and a connection that somehow missed
+    the registration fails loudly ("no such function") instead of quietly finding too little."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_LOWER, 1, _unicode_lower, deterministic=True
+        )
+
+
+# A connection opened before this module was imported (a shell, a management command) gets it now.
+for _forbindelse in connections.all(initialized_only=True):
+    if _forbindelse.connection is not None:
+        _registrer_unicode_lower(None, _forbindelse)
+
+
+class UnicodeLower(Lower):
+    """``LOWER()`` of every letter, æ, ø and å included. PostgreSQL's LOWER follows the
+    database's LC_CTYPE, which knows every letter under any UTF-8 locale (C.UTF-8,
+    da_DK.UTF-8); on SQLite it is the function registered above."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function=SQLITE_LOWER, **extra_context)
+
+
+def indeholder(felt: str, tekst: str):
+    """A condition: ``felt`` contains ``tekst``, whatever the case of its letters."""
+    return Contains(UnicodeLower(felt), tekst.lower())
+
+
+def hedder(felt: str, tekst: str):
+    """A condition: ``felt`` is ``tekst``, whatever the case of its letters."""
+    return Exact(UnicodeLower(felt), tekst.lower())
+
+
+def som_cvr(tekst: str) -> str:
+    """The CVR number ``tekst`` reduces to ("DK 9534 1896" is 95341896), or "" if it is none."""
+    cvr = normaliser_cvr(tekst)
+    return cvr if len(cvr) == 8 and cvr.isdigit() else ""
+
+
+def soeg(felter, tekst: str) -> Q:
+    """The condition of the lists' search: every word of ``tekst`` matches one of ``felter``
+    ("bageri 1234" finds Bageri ApS by the start of its CVR); a CVR field is matched on its start,
+    others anywhere without regard to case. A ``tekst`` that reduces to a CVR number ("9534 1896",
+    "DK95341896") also finds that CVR."""
+    cvr_felter = [felt for felt in felter if felt.endswith("cvr")]
+    betingelse = Q()
+    for ord_ in tekst.split():
+        et_felt = Q()
+        for felt in felter:
+            if felt in cvr_felter:
+                et_felt |= Q(**{f"{felt}__startswith": ord_.replace("-", "")})
+            else:
+                et_felt |= Q(indeholder(felt, ord_))
+        betingelse &= et_felt
+    if som_cvr(tekst):
+        for felt in cvr_felter:
+            betingelse |= Q(**{felt: som_cvr(tekst)})
+    return betingelse
+
+
+def virksomhed_med_cvr(tekst: str) -> Virksomhed | None:
+    """The company whose CVR ``tekst`` is, however it is written; None if none is."""
+    cvr = som_cvr(tekst)
+    return Virksomhed.objects.filter(cvr=cvr).first() if cvr else None
+
+
+def virksomheder_med_navn(tekst: str, *, antal: int):
+    """Companies named ``tekst`` exactly (both, if two are), else at most ``antal`` whose name
+    contains it; the case of the letters does not matter."""
+    eksakt = list(Virksomhed.objects.filter(hedder("navn", tekst))[:2])
+    return eksakt or list(Virksomhed.objects.filter(indeholder("navn", tekst))[:antal])
+
+
+# --- Double registrations -----------------------------------------------------------------------
 
 
 def forloeb_mulige_dubletter(*, cvr: str, type: str, startdato: date, undtagen_pk=None):

@@ -163,6 +163,8 @@ def kraever(handling: str):
 @login_required
 @permission_required("forloeb.view_forloeb", raise_exception=True)
 def oversigt(request):
+    if "soeg" in request.GET:
+        return _find_virksomhed(request.GET["soeg"])
     tal = [(art, art.model.objects.aggregate(
         i_alt=Count("pk"), mine=Count("pk", filter=Q(oprettet_af=request.user)),
     )) for art in ARTER.values()]
@@ -186,6 +188,14 @@ def virksomhed_side(request, cvr):
         "programdeltagelser": virksomhed.programdeltagelser.all(),
         "historik": selectors.virksomhed_historik(virksomhed),
     })
+
+
+def _find_virksomhed(soeg):
+    """"Find virksomhed": an exact CVR opens the company's page, anything else the list's search."""
+    virksomhed = selectors.virksomhed_med_cvr(soeg)
+    if virksomhed is not None:
+        return redirect("forloeb:virksomhed_side", virksomhed.cvr)
+    return redirect(f"{reverse('forloeb:virksomhed_liste')}?{urlencode({'soeg': soeg})}")
 
 
 @login_required

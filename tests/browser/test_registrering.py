@@ -1,5 +1,6 @@
 """A rådgiver in a real browser: registers a forløb for a new company with a henvisning using the
-keyboard, sees it in the list; picks a known company from the suggestions; is taken to the first
+keyboard, sees it in the list; picks a known company from the suggestions, by a name in any case
+or a CVR written with spaces; is told at once that a CVR cannot exist; is taken to the first
 error; and the form fits a tablet."""
 
 from pathlib import Path
@@ -144,6 +145,14 @@ def test_errors_take_focus_and_link_to_the_field(side, live_server, registrant):
     expect(virksomhed).to_have_value("12345679")
     expect(virksomhed).to_have_attribute("aria-invalid", "true")
 
+    # The server's error stays alone: the line under the field says nothing of a new company,
+    # not after the page's own search either.
+    side.wait_for_load_state("networkidle")
+    expect(side.locator(".valgt")).to_have_text("")
+    expect(side.locator("#id_virksomhed-soeg_error")).to_contain_text(
+        "kontrolcifferet passer ikke")
+    side.screenshot(path=str(SKAERMBILLEDER / "registrering-cvr-serverfejl.png"))
+
 
 def test_the_form_and_the_list_fit_a_tablet(side, live_server, registrant):
     factories.forloeb()
@@ -154,3 +163,61 @@ def test_the_form_and_the_list_fit_a_tablet(side, live_server, registrant):
         bredde = side.evaluate("document.documentElement.scrollWidth")
         assert bredde <= 768, (sti, bredde)
     side.screenshot(path=str(SKAERMBILLEDER / "registrering-oversigt-768.png"))
+
+
+def test_a_cvr_failing_modulus_11_is_refused_as_it_is_typed(side, live_server, registrant):
+    log_ind(side, live_server, "registrant")
+    side.goto(f"{live_server.url}/registrering/ai-tjek/ny/")
+    side.keyboard.type("12345678")
+    status = side.locator(".valgt")
+    expect(status).to_have_text(
+        "CVR-nummeret 12345678 findes ikke: kontrolcifferet passer ikke (modulus 11).")
+    expect(status).to_have_class("valgt fejl")
+    expect(status).to_have_css("color", "rgb(179, 38, 30)")  # red, not the green of a choice
+    expect(side.get_by_label("Navn")).to_be_hidden()
+    side.screenshot(path=str(SKAERMBILLEDER / "registrering-cvr-modulus.png"))
+
+    side.get_by_role("combobox", name="Virksomhed").fill(NY_CVR)  # passes, but is unknown
+    expect(status).to_have_text("Ny virksomhed: udfyld navn, kommune og stiftelsesdato herunder.")
+    expect(side.get_by_label("Navn")).to_be_visible()
+
+
+def test_a_cvr_with_spaces_or_dk_picks_the_known_company(side, live_server, registrant):
+    factories.virksomhed(navn="Kalk og Mørtel ApS", cvr="95341896", kommune="336")
+    log_ind(side, live_server, "registrant")
+    side.goto(f"{live_server.url}/registrering/forloeb/ny/")
+    side.evaluate("""() => {
+        window.statuslinjer = [];
+        const linje = document.querySelector('.valgt');
+        new MutationObserver(() => window.statuslinjer.push(linje.textContent))
+            .observe(linje, {childList: true, characterData: true, subtree: true});
+    }""")
+    side.keyboard.type("DK 9534 1896", delay=40)
+    expect(side.locator(".valgt")).to_contain_text("Valgt: Kalk og Mørtel ApS, CVR 95341896")
+    expect(side.get_by_label("Navn")).to_be_hidden()
+    linjer = side.evaluate("window.statuslinjer")
+    assert not [tekst for tekst in linjer if "Ny virksomhed" in tekst], linjer
+
+
+def test_suggestions_and_find_virksomhed_ignore_the_case_of_aeoeaa(side, live_server, registrant):
+    kendt = factories.virksomhed(navn="Østergaard Smedje ApS", cvr="95341896")
+    factories.virksomhed(navn="Vestergaard ApS")
+    log_ind(side, live_server, "registrant")
+    side.goto(f"{live_server.url}/registrering/ai-tjek/ny/")
+    side.keyboard.type("øst")
+    forslag = side.get_by_role("option")
+    expect(forslag).to_have_count(1)
+    expect(forslag).to_contain_text("Østergaard Smedje ApS")
+    side.screenshot(path=str(SKAERMBILLEDER / "registrering-forslag-oe.png"))
+
+    side.goto(f"{live_server.url}/registrering/")
+    side.get_by_label("Find virksomhed").fill("9534 1896")
+    side.get_by_label("Find virksomhed").press("Enter")
+    expect(side).to_have_url(f"{live_server.url}/registrering/virksomheder/{kendt.cvr}/")
+    expect(side.get_by_role("heading", level=1)).to_have_text("Østergaard Smedje ApS")
+
+    side.goto(f"{live_server.url}/registrering/")
+    side.get_by_label("Find virksomhed").fill("ØST")
+    side.get_by_label("Find virksomhed").press("Enter")
+    expect(side.locator("tbody tr")).to_have_count(1)
+    expect(side.locator("tbody tr")).to_contain_text("Østergaard Smedje ApS")

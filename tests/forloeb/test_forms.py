@@ -40,6 +40,15 @@ def test_a_name_finds_the_one_company_it_fits():
     assert valg("nord").virksomhed.navn == "Bageriet Nord ApS"
 
 
+@pytest.mark.parametrize("skrevet", ["øst", "ØST", "Øst", "østergaard smedje aps", "GRØN"])
+def test_a_name_is_found_whatever_the_case_of_aeoeaa(skrevet):
+    factories.virksomhed(navn="Østergaard Smedje ApS" if "GRØN" not in skrevet else "Grøn ApS")
+    factories.virksomhed(navn="Vestergaard ApS")
+    form = valg(skrevet)
+    assert form.is_valid(), form.errors
+    assert form.virksomhed.navn in ("Østergaard Smedje ApS", "Grøn ApS")
+
+
 def test_an_ambiguous_or_unknown_name_says_what_to_do():
     a = factories.virksomhed(navn="Sol Tech ApS")
     factories.virksomhed(navn="Sol Food ApS")

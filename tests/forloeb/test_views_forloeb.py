@@ -133,6 +133,13 @@ def test_each_validation_error_is_shown_at_its_field_and_the_input_is_kept(
     assert Virksomhed.objects.count() == 0
 
 
+def test_a_cvr_in_error_is_not_called_a_new_company_under_the_error(logget_ind):
+    side = logget_ind.post(OPRET, formdata(**{"virksomhed-soeg": "12345678"})).content.decode()
+    assert "kontrolcifferet passer ikke" in side
+    status = side[side.index('id="id_virksomhed-soeg_valgt"'):]
+    assert status.startswith('id="id_virksomhed-soeg_valgt" aria-live="polite"></p>')
+
+
 def test_the_field_in_error_is_marked_for_assistive_technology(logget_ind):
     side = logget_ind.post(OPRET, formdata(slutdato="2025-02-01")).content.decode()
     felt = side[side.index('name="slutdato"') - 300:side.index('name="slutdato"') + 200]

@@ -302,3 +302,45 @@ def test_list_pages_keep_a_constant_query_count_from_10_to_1000_records(
         with django_assert_max_num_queries(hoejst):
             assert client.get(reverse(url), FORESPOERGSLER[nr]).status_code == 200
     assert "side 1 af 20" in client.get(reverse("forloeb:forloeb_liste")).content.decode()
+
+
+# --- Search: case of æøå and a CVR however written ---------------------------------------------
+
+# (list, how its record is named "Østergaard …" or given the CVR 95341896)
+OESTERGAARD = [
+    ("forloeb", lambda: forloeb("F-OE", cvr="95341896")),
+    ("virksomhed", lambda: virksomhed("V-OE", cvr="95341896")),
+    ("henvisning", lambda: henvisning("H-OE", cvr="95341896")),
+    ("ai_tjek", lambda: ai_tjek("AI-OE", cvr="95341896")),
+    ("programdeltagelse", lambda: programdeltagelse("P-OE", cvr="95341896")),
+]
+
+
+def _oestergaard(slug, byg):
+    """The record named after Østergaard Smedje ApS, next to one of Vestergaard ApS."""
+    post = byg()  # a henvisning's builder gives its forløb
+    v = post if slug == "virksomhed" else post.virksomhed
+    services.opdater(v, navn="Østergaard Smedje ApS")
+    BYGGERE[slug]("VEST-1")
+    Virksomhed.objects.filter(navn="Virksomhed VEST-1").update(navn="Vestergaard ApS")
+
+
+@pytest.mark.parametrize("soeg", ["øst", "ØST", "Øst", "smedje østergaard", "9534 1896",
+                                  "DK95341896", "DK 9534 1896", "95341896"])
+@pytest.mark.parametrize("slug, byg", OESTERGAARD, ids=[s for s, _ in OESTERGAARD])
+def test_the_search_of_each_list_ignores_case_and_knows_a_cvr_however_written(
+    logget_ind, slug, byg, soeg
+):
+    _oestergaard(slug, byg)
+    side = logget_ind.get(reverse(f"forloeb:{slug}_liste"), {"soeg": soeg}).content.decode()
+    assert "Østergaard Smedje ApS" in side and "Vestergaard ApS" not in side
+    assert "<strong>1</strong>" in side
+
+
+@pytest.mark.parametrize("slug, soeg", [("aktivitet", "ØSTERSØ"), ("samarbejdsaftale", "østersø")])
+def test_titles_and_descriptions_are_searched_without_regard_to_case(logget_ind, slug, soeg):
+    ekstra = {"klynge": "CLEAN"} if slug == "samarbejdsaftale" else {}
+    BYGGERE[slug]("Østersø-møde", **ekstra)
+    BYGGERE[slug]("Vestkyst-møde")
+    side = logget_ind.get(reverse(f"forloeb:{slug}_liste"), {"soeg": soeg}).content.decode()
+    assert "Østersø-møde" in side and "Vestkyst-møde" not in side

@@ -57,3 +57,25 @@ def test_a_new_user_is_told_there_is_nothing_yet(client, registrant):
     side = client.get(URL).content.decode()
     assert "Du har ikke registreret noget endnu." in side
     assert "igangværende forløb" not in side
+
+
+@pytest.mark.parametrize("skrevet", ["95341896", "9534 1896", "DK95341896", "DK 9534 1896"])
+def test_find_virksomhed_with_an_exact_cvr_opens_the_companys_page(logget_ind, skrevet):
+    factories.virksomhed(navn="Kalk ApS", cvr="95341896")
+    svar = logget_ind.get(URL, {"soeg": skrevet}, follow=True)
+    assert svar.redirect_chain == [(reverse("forloeb:virksomhed_side", args=["95341896"]), 302)]
+    assert "<h1>Kalk ApS</h1>" in svar.content.decode()
+
+
+@pytest.mark.parametrize("skrevet", ["øst", "ØST", factories.gyldigt_cvr(960)])
+def test_find_virksomhed_with_a_name_or_an_unknown_cvr_lists_what_fits(logget_ind, skrevet):
+    factories.virksomhed(navn="Østergaard Smedje ApS")
+    side = logget_ind.get(URL).content.decode()
+    assert f'action="{URL}"' in side and 'name="soeg"' in side  # the form asks this page
+
+    svar = logget_ind.get(URL, {"soeg": skrevet}, follow=True)
+    assert svar.redirect_chain[0][0].startswith(reverse("forloeb:virksomhed_liste") + "?soeg=")
+    side = svar.content.decode()
+    assert f'value="{skrevet}"' in side  # the list's search keeps what was typed
+    antal = "<strong>1</strong> virksomhed" if skrevet.lower() == "øst" else "<strong>0</strong>"
+    assert antal in side

@@ -118,3 +118,29 @@ def test_a_company_with_registrations_cannot_be_deleted_but_one_without_can(logg
     svar = logget_ind.post(url, follow=True)
     assert "Virksomheden er slettet" in svar.content.decode()
     assert not Virksomhed.objects.exists()
+
+
+@pytest.mark.parametrize("q", ["øst", "ØST", "Øst", "østergaard"])
+def test_the_suggestions_ignore_the_case_of_aeoeaa(logget_ind, q):
+    factories.virksomhed(navn="Østergaard Smedje ApS")
+    factories.virksomhed(navn="Vestergaard ApS")
+    svar = logget_ind.get(reverse("forloeb:virksomhed_soeg"), {"q": q}).json()
+    assert [v["navn"] for v in svar["resultater"]] == ["Østergaard Smedje ApS"]
+
+
+@pytest.mark.parametrize("q", ["GRØN", "grøn", "ÆRØ", "ærø", "ÅEN", "åen"])
+def test_the_suggestions_find_every_danish_letter_in_either_case(logget_ind, q):
+    for navn in ("Grøn Energi ApS", "Ærø Bryghus ApS", "Åen Kajak ApS"):
+        factories.virksomhed(navn=navn)
+    navne = [v["navn"] for v in logget_ind.get(reverse("forloeb:virksomhed_soeg"),
+                                                {"q": q}).json()["resultater"]]
+    assert len(navne) == 1 and navne[0].casefold().startswith(q.casefold())
+
+
+@pytest.mark.parametrize("q", ["95341896", "9534 1896", "DK95341896", "DK 9534 1896",
+                               "dk-95-34-18-96"])
+def test_the_suggestions_find_a_cvr_written_with_spaces_or_dk(logget_ind, q):
+    factories.virksomhed(navn="Kalk ApS", cvr="95341896")
+    factories.virksomhed(navn="Anden ApS")
+    svar = logget_ind.get(reverse("forloeb:virksomhed_soeg"), {"q": q}).json()
+    assert [v["cvr"] for v in svar["resultater"]] == ["95341896"]

@@ -4,9 +4,21 @@
   "use strict";
 
   var CVR = /^\d{8}$/;
+  var VAEGTE = [2, 7, 6, 5, 4, 3, 2, 1];
 
   function kompakt(tekst) {
     return tekst.replace(/[\s.-]/g, "").replace(/^DK/i, "");
+  }
+
+  /* What is wrong with an 8-digit CVR, as the server says it (forloeb/validators.py), or "". */
+  function cvrFejl(cvr) {
+    if (cvr.charAt(0) === "0") return "Et CVR-nummer kan ikke begynde med 0.";
+    var sum = 0;
+    for (var i = 0; i < 8; i++) sum += VAEGTE[i] * parseInt(cvr.charAt(i), 10);
+    if (sum % 11 !== 0) {
+      return "CVR-nummeret " + cvr + " findes ikke: kontrolcifferet passer ikke (modulus 11).";
+    }
+    return "";
   }
 
   /* The company field: a combobox (ARIA 1.2 pattern) over /registrering/virksomheder/soeg/. */
@@ -20,6 +32,9 @@
     var aktiv = -1;
     var timer = null;
     var spurgt = "";
+    var besvaret = null;  // the compacted text the current results answer
+    // The server's error on the field stays in charge of the line below it until the next save.
+    var serverfejl = !!boks.querySelector(".kombi.har-fejl");
     if (!input || !liste) return;
 
     input.setAttribute("role", "combobox");
@@ -70,20 +85,40 @@
       opdaterStatus();
     }
 
-    /* What the field now means: a known company, a new one (show its fields) or nothing yet. */
+    function status(tekst, tone) {
+      if (serverfejl) return;
+      valgt.textContent = tekst;
+      valgt.classList.toggle("fejl", tone === "fejl");
+      valgt.classList.toggle("info", tone === "info");
+    }
+
+    function visNy(synlig) {
+      if (ny) ny.hidden = !synlig;
+    }
+
+    /* What the field now means: a known company, a CVR that cannot exist, a new company (show
+       its fields, but only once a search on that very CVR has found nothing) or nothing yet. */
     function opdaterStatus() {
       var tekst = kompakt(input.value);
+      var svaret = besvaret === tekst;
       var kendt = resultater.filter(function (v) { return v.cvr === tekst; })[0];
       if (kendt) {
-        valgt.textContent = "Valgt: " + beskriv(kendt);
-        if (ny) ny.hidden = true;
+        status("Valgt: " + beskriv(kendt));
+        visNy(false);
+      } else if (CVR.test(tekst) && cvrFejl(tekst)) {
+        status(cvrFejl(tekst), "fejl");
+        visNy(false);
       } else if (CVR.test(tekst)) {
-        valgt.textContent = "Ny virksomhed: udfyld navn, kommune og stiftelsesdato herunder.";
-        if (ny) ny.hidden = false;
-      } else if (input.value.trim().length >= 2 && resultater.length === 0) {
-        valgt.textContent = "Ingen virksomhed fundet. Skriv CVR-nummeret for at oprette en ny.";
+        if (svaret) {
+          status("Ny virksomhed: udfyld navn, kommune og stiftelsesdato herunder.");
+          visNy(true);
+        } else {
+          status("");  // still asking the server whether the CVR is known
+        }
+      } else if (svaret && tekst.length >= 2 && resultater.length === 0) {
+        status("Ingen virksomhed fundet. Skriv CVR-nummeret for at oprette en ny.", "info");
       } else {
-        valgt.textContent = "";
+        status("");
       }
     }
 
@@ -92,6 +127,7 @@
       spurgt = q;
       if (q.length < 2) {
         resultater = [];
+        besvaret = null;
         luk();
         opdaterStatus();
         return;
@@ -103,6 +139,7 @@
         .then(function (data) {
           if (q !== spurgt) return;  // an answer to an older question
           resultater = data.resultater;
+          besvaret = kompakt(q);
           aktiv = -1;
           var eneste = resultater.length === 1 && resultater[0].cvr === kompakt(q);
           if (aabn && !eneste) vis(); else luk();
