@@ -1,14 +1,16 @@
 """A rådgiver in a real browser: registers a forløb for a new company with a henvisning using the
 keyboard, sees it in the list; picks a known company from the suggestions, by a name in any case
 or a CVR written with spaces; is told at once that a CVR cannot exist; is taken to the first
-error; and the form fits a tablet."""
+error; and the form and the lists fit a desktop and a tablet."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from forloeb.models import Forloeb
+from forloeb import services
+from forloeb.models import Aktoer, Forloeb
 from tests import factories
 
 from .conftest import log_ind
@@ -163,6 +165,50 @@ def test_the_form_and_the_list_fit_a_tablet(side, live_server, registrant):
         bredde = side.evaluate("document.documentElement.scrollWidth")
         assert bredde <= 768, (sti, bredde)
     side.screenshot(path=str(SKAERMBILLEDER / "registrering-oversigt-768.png"))
+
+
+LISTER = ("forloeb", "virksomheder", "henvisninger", "ai-tjek", "aktiviteter",
+          "programdeltagelser", "samarbejdsaftaler")
+
+
+def fyld_lister():
+    """A row of each list as long as real ones get: ESCRM ids, long names, three topics, a
+    henvisning, an igangværende forløb next to one with a lighthouse."""
+    virksomhed = factories.virksomhed(navn="Sjællandsk Automation og Maskinbyg 1203 ApS",
+                                      kommune="376")  # Guldborgsund, the longest name
+    for nr, slut in ((1, None), (2, date(2025, 3, 20))):
+        factories.forloeb(
+            virksomhed_=virksomhed, ekstern_id=f"ESCRM-2025-F0156{nr}", type="omstillingsplan",
+            slutdato=slut, raadgiver="Hanne Vestergaard", fyrtaarn="biosolutions" if slut else "",
+            emner=["baeredygtighed", "digitalisering", "rekruttering"],
+            henvist_til=["Innovationsfonden"],
+        )
+    services.ai_tjek_create(virksomhed=virksomhed, dato=date(2025, 3, 1),
+                            ekstern_id="ESCRM-2025-AI0042", henvist_af_lokal_erhvervsservice=True)
+    services.aktivitet_create(type="faelles_aktivitet", dato=date(2025, 3, 1),
+                              titel="Morgenmøde om grøn omstilling i industrien",
+                              ekstern_id="ESCRM-2025-A0007")
+    services.programdeltagelse_create(virksomhed=virksomhed, program="attraktive_arbejdspladser",
+                                      status="bevilget", dato=date(2025, 3, 1))
+    services.samarbejdsaftale_create(aktoer=Aktoer.objects.get(navn="CLEAN"),
+                                     dato=date(2025, 3, 1), beskrivelse="Fælles klyngeindsats")
+
+
+@pytest.mark.parametrize("bredde", [1280, 768])
+def test_no_list_cuts_off_its_last_column(side, live_server, registrant, bredde):
+    fyld_lister()
+    log_ind(side, live_server, "registrant")
+    side.set_viewport_size({"width": bredde, "height": 900})
+    for liste in LISTER:
+        side.goto(f"{live_server.url}/registrering/{liste}/")
+        maal = side.locator(".tabel-ramme").evaluate(
+            "r => ({ramme: r.clientWidth, tabel: r.scrollWidth,"
+            " side: document.documentElement.scrollWidth})")
+        assert maal["side"] <= bredde, (liste, maal)  # the page never scrolls sideways
+        if bredde == 1280:  # a desktop shows the whole table; a tablet scrolls it in its frame
+            assert maal["tabel"] <= maal["ramme"], (liste, maal)
+        if liste == "forloeb":
+            side.screenshot(path=str(SKAERMBILLEDER / f"registrering-forloeb-liste-{bredde}.png"))
 
 
 def test_a_cvr_failing_modulus_11_is_refused_as_it_is_typed(side, live_server, registrant):
