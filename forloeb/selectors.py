@@ -1,6 +1,7 @@
 """Reads of registrations that more than one view needs: the search that ignores the case of every
 letter, likely double registrations, and a company's history."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connections
@@ -113,20 +114,36 @@ def forloeb_mulige_dubletter(*, cvr: str, type: str, startdato: date, undtagen_p
     )
 
 
+# --- A company's history ------------------------------------------------------------------------
+
 HISTORIK_UDELAD = ("oprettet", "opdateret", "oprettet_af", "id")
 HANDLINGER = {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}
+# Records of a company that can be moved to another company.
+FLYTBARE = (Forloeb, AITjek, Programdeltagelse)
 
 
-def virksomhed_historik(virksomhed, antal=50):
+@dataclass(frozen=True)
+class VirksomhedHistorik:
+    poster: list[dict]  # the newest entries, newest first
+    i_alt: int  # how many entries there are in all
+
+    @property
+    def afkortet(self) -> bool:
+        return self.i_alt > len(self.poster)
+
+
+def virksomhed_historik(virksomhed, antal=50) -> VirksomhedHistorik:
     """Who changed what, and when, in the company's records: the company itself and its forløb,
-    henvisninger, AI-tjek and programdeltagelser, deleted ones included, newest first."""
+    henvisninger, AI-tjek and programdeltagelser, deleted ones included, newest first.
+
+    A record moved to another company is compared with its version before the move, wherever
+    that was, and the company it left shows the move as "Flyttet … til <the other company>"."""
     forloeb_id = Forloeb.history.filter(virksomhed_id=virksomhed.pk).values("id")
     kilder = [
         virksomhed.history.all(),
-        Forloeb.history.filter(virksomhed_id=virksomhed.pk),
+        *(model.history.filter(id__in=model.history.filter(virksomhed_id=virksomhed.pk)
+                               .values("id")) for model in FLYTBARE),
         Henvisning.history.filter(forloeb_id__in=forloeb_id).select_related("aktoer"),
-        AITjek.history.filter(virksomhed_id=virksomhed.pk),
-        Programdeltagelse.history.filter(virksomhed_id=virksomhed.pk),
     ]
     poster = sorted(
         (p for qs in kilder for p in qs.select_related("history_user")),
@@ -135,16 +152,28 @@ def virksomhed_historik(virksomhed, antal=50):
     forrige, par = {}, []
     for post in poster:  # each version with the one before it of the same record
         noegle = (type(post), post.id)
-        par.append((post, forrige.get(noegle)))
+        foer = forrige.get(noegle)
         forrige[noegle] = post
-    return [
+        her = _hos(post, virksomhed)
+        if her or foer is not None and _hos(foer, virksomhed):
+            par.append((post, foer, None if her else post.virksomhed_id))
+    vist = list(reversed(par[-antal:]))
+    flyttet_til = Virksomhed.objects.in_bulk({til for _, _, til in vist if til is not None})
+    return VirksomhedHistorik(poster=[
         {
             "dato": post.history_date, "bruger": post.history_user,
-            "handling": HANDLINGER[post.history_type], "genstand": _genstand(post),
+            "handling": "Flyttet" if til else HANDLINGER[post.history_type],
+            "genstand": _genstand(post), "flyttet_til": flyttet_til.get(til) if til else None,
             "aendringer": _aendringer(post, foer), "aarsag": post.history_change_reason or "",
         }
-        for post, foer in reversed(par[-antal:])
-    ]
+        for post, foer, til in vist
+    ], i_alt=len(par))
+
+
+def _hos(post, virksomhed) -> bool:
+    """Whether this version of a record belongs to ``virksomhed``; a henvisning goes with its
+    forløb, and the company's own versions are its own."""
+    return getattr(post, "virksomhed_id", virksomhed.pk) == virksomhed.pk
 
 
 def _aendringer(post, foer):

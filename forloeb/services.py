@@ -57,11 +57,17 @@ def opdater(instans, *, bruger=None, aarsag: str = "", m2m: dict | None = None, 
 
 
 def slet(instans, *, bruger=None, aarsag: str = "") -> None:
-    """Delete ``instans``; the history keeps a deletion entry with who deleted it."""
+    """Delete ``instans``; the history keeps a deletion entry with who deleted it and why.
+
+    A forløb's henvisninger are deleted first, one by one the same way: left to the database
+    cascade, their deletion entries would have neither the user nor the reason."""
     instans._history_user = bruger
     if aarsag:
         instans._change_reason = aarsag
     with transaction.atomic():
+        if isinstance(instans, Forloeb):
+            for henvisning in instans.henvisninger.all():
+                slet(henvisning, bruger=bruger, aarsag=aarsag)
         instans.delete()
 
 

@@ -282,6 +282,12 @@ def test_delete_asks_first_then_deletes_and_keeps_it_in_history(logget_ind, regi
     assert (slettet.history_user, slettet.history_change_reason) == (
         registrant, "Dobbeltregistreret")
 
+    # The henvisning went with it, and the company's history says who deleted it and why.
+    side = logget_ind.get(reverse("forloeb:virksomhed_side",
+                                  args=[forloeb.virksomhed.cvr])).content.decode()
+    assert (f"<strong>Slettet</strong> Henvisning til {EIFO} (01-02-2025) · Registrant · "
+            "<em>Dobbeltregistreret</em>") in side
+
 
 def test_the_escrm_id_is_kept_so_a_later_import_recognises_the_forloeb(logget_ind):
     logget_ind.post(OPRET, formdata(ekstern_id=" ESCRM-4711 "))

@@ -144,3 +144,40 @@ def test_the_suggestions_find_a_cvr_written_with_spaces_or_dk(logget_ind, q):
     factories.virksomhed(navn="Anden ApS")
     svar = logget_ind.get(reverse("forloeb:virksomhed_soeg"), {"q": q}).json()
     assert [v["cvr"] for v in svar["resultater"]] == ["95341896"]
+
+
+def test_a_record_moved_to_another_company_shows_what_changed_on_both_pages(
+    logget_ind, registrant
+):
+    a = factories.virksomhed(navn="Gammel Smedje ApS")
+    b = factories.virksomhed(navn="Ny Smedje ApS")
+    tjek = services.ai_tjek_create(virksomhed=a, dato=date(2025, 3, 1), ekstern_id="AI-9")
+    svar = logget_ind.post(reverse("forloeb:ai_tjek_ret", args=[tjek.pk]), {
+        "virksomhed-soeg": b.cvr, "dato": "2025-03-01", "ekstern_id": "AI-9",
+        "aarsag": "Forkert virksomhed"})
+    assert svar.status_code == 302
+
+    side_b = side_for(logget_ind, b)
+    historik_b = side_b[side_b.index('id="historik-titel"'):]
+    assert "Ændret</strong> AI-tjek AI-9" in historik_b
+    assert (f"Virksomhed: <del>Gammel Smedje ApS ({a.cvr})</del> → "
+            f"<ins>Ny Smedje ApS ({b.cvr})</ins>") in historik_b
+
+    side_a = side_for(logget_ind, a)
+    historik_a = side_a[side_a.index('id="historik-titel"'):]
+    side_b_url = reverse("forloeb:virksomhed_side", args=[b.cvr])
+    assert (f'Flyttet</strong> AI-tjek AI-9 til <a href="{side_b_url}">Ny Smedje ApS</a>'
+            " · Registrant · <em>Forkert virksomhed</em>") in historik_a
+    assert "Oprettet</strong> AI-tjek AI-9" in historik_a
+
+
+def test_a_long_history_says_how_much_is_shown(logget_ind):
+    forloeb = factories.forloeb()
+    for nr in range(55):
+        services.opdater(forloeb, raadgiver=f"Rådgiver {nr}")
+    side = side_for(logget_ind, forloeb.virksomhed)
+    assert "Viser de seneste 50 af 57 ændringer." in side  # the company, the forløb, 55 changes
+    assert side.count("<li>Rådgiver: <del>") == 50
+
+    kort = factories.forloeb()
+    assert "Viser de seneste" not in side_for(logget_ind, kort.virksomhed)
