@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, When
 from django.forms.boundfield import BoundField
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 
 from . import selectors
 from .models import (
@@ -202,7 +203,27 @@ class VirksomhedValgForm(DanskFormMixin, forms.Form):
         )
 
 
-class ForloebForm(DanskFormMixin, forms.ModelForm):
+class EscrmIdMixin:
+    """``ekstern_id`` as "ESCRM-id": the id a later workbook import matches the record on.
+    Optional; empty keeps the id the record has, or lets the service give a new one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        felt = self.fields["ekstern_id"]
+        felt.required = False
+        felt.label = "ESCRM-id"
+        felt.help_text = (f"{self.escrm_ejer} id i ESCRM, så en senere import genkender det. "
+                          "Tomt: appen giver det et id.")
+        felt.error_messages["unique"] = (
+            f"{capfirst(self.escrm_ental)} med dette ESCRM-id er allerede registreret.")
+
+    def clean_ekstern_id(self):
+        return self.cleaned_data["ekstern_id"].strip() or self.instance.ekstern_id or ""
+
+
+class ForloebForm(EscrmIdMixin, DanskFormMixin, forms.ModelForm):
+    escrm_ejer, escrm_ental = "Forløbets", "et forløb"
+
     gem_alligevel = forms.BooleanField(
         label="Gem alligevel – det er ikke en dublet", required=False
     )
@@ -210,7 +231,6 @@ class ForloebForm(DanskFormMixin, forms.ModelForm):
     class Meta:
         model = Forloeb
         fields = ["type", "startdato", "slutdato", "raadgiver", "emner", "fyrtaarn", "ekstern_id"]
-        labels = {"ekstern_id": "ESCRM-id"}
         widgets = {
             "type": forms.RadioSelect,
             "startdato": dato_widget(),
@@ -222,14 +242,11 @@ class ForloebForm(DanskFormMixin, forms.ModelForm):
         help_texts = {
             "type": "Handlingsplan: driftssegmentet. Vækst- og omstillingsplan: vækstsegmentet.",
             "slutdato": "Tom, mens forløbet er igangværende.",
-            "ekstern_id": "Forløbets id i ESCRM, så en senere import genkender det. "
-            "Tomt: appen giver forløbet et id.",
         }
         error_messages = {
             "type": {"required": "Vælg forløbstypen."},
             "startdato": {"required": "Angiv startdatoen.", "invalid": "Skriv en gyldig dato."},
             "slutdato": {"invalid": "Skriv en gyldig dato."},
-            "ekstern_id": {"unique": "Et forløb med dette ESCRM-id er allerede registreret."},
         }
 
     def __init__(self, *args, **kwargs):
@@ -239,11 +256,6 @@ class ForloebForm(DanskFormMixin, forms.ModelForm):
         self.fields["emner"].queryset = Emne.objects.order_by(
             Case(When(kode="andet", then=1), default=0), "navn"
         )
-        self.fields["ekstern_id"].required = False
-
-    def clean_ekstern_id(self):
-        """Empty keeps the id the forløb has, or lets the service give a new one."""
-        return self.cleaned_data["ekstern_id"].strip() or self.instance.ekstern_id or ""
 
 
 class ForloebRetForm(AarsagMixin, ForloebForm):
@@ -370,10 +382,12 @@ class VirksomhedRetForm(AarsagMixin, VirksomhedForm):
     pass
 
 
-class AITjekForm(DanskFormMixin, forms.ModelForm):
+class AITjekForm(EscrmIdMixin, DanskFormMixin, forms.ModelForm):
+    escrm_ejer, escrm_ental = "AI-tjekkets", "et AI-tjek"
+
     class Meta:
         model = AITjek
-        fields = ["dato", "henvist_af_lokal_erhvervsservice"]
+        fields = ["dato", "henvist_af_lokal_erhvervsservice", "ekstern_id"]
         widgets = {"dato": dato_widget()}
         error_messages = {"dato": {"required": "Angiv datoen for AI-tjekket."}}
 
@@ -382,10 +396,12 @@ class AITjekRetForm(AarsagMixin, AITjekForm):
     pass
 
 
-class AktivitetForm(DanskFormMixin, forms.ModelForm):
+class AktivitetForm(EscrmIdMixin, DanskFormMixin, forms.ModelForm):
+    escrm_ejer, escrm_ental = "Aktivitetens", "en aktivitet"
+
     class Meta:
         model = Aktivitet
-        fields = ["type", "titel", "dato", "partnere", "kommuner", "fyrtaarn"]
+        fields = ["type", "titel", "dato", "partnere", "kommuner", "fyrtaarn", "ekstern_id"]
         widgets = {
             "type": forms.RadioSelect,
             "dato": dato_widget(),

@@ -7,6 +7,7 @@ import pytest
 
 from forloeb import services
 from forloeb.forms import (
+    AITjekForm,
     AktivitetForm,
     ForloebForm,
     ForloebFormularsaet,
@@ -119,3 +120,12 @@ def test_the_error_summary_links_each_error_to_its_input():
         ("id_slutdato", "Slutdato"),
         ("id_henvisning-0-aktoer", "Henvisning 1: Aktør"),
     ]
+
+
+@pytest.mark.parametrize("form_klasse, ejer", [(ForloebForm, "Forløbets"),
+                                               (AITjekForm, "AI-tjekkets"),
+                                               (AktivitetForm, "Aktivitetens")])
+def test_the_records_an_import_matches_on_ekstern_id_take_an_optional_escrm_id(form_klasse, ejer):
+    felt = form_klasse()["ekstern_id"]
+    assert felt.label == "ESCRM-id" and not felt.field.required
+    assert felt.help_text.startswith(f"{ejer} id i ESCRM")

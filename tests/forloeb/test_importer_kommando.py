@@ -101,6 +101,8 @@ def test_without_any_login_name_the_import_asks_for_bruger(kontrakt_2025, fil, m
 def test_a_dry_run_needs_no_user(kontrakt_2025, fil, monkeypatch):
     monkeypatch.setattr(getpass, "getuser", lambda: "www-data")
     assert "Prøvekørsel: intet er gemt." in kor(fil, "--dry-run")
+    with pytest.raises(CommandError, match="Brugeren 'ingen' findes ikke."):
+        kor(fil, "--dry-run", "--bruger", "ingen")
 
 
 def test_the_help_says_who_the_history_names():

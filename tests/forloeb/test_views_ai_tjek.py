@@ -75,3 +75,33 @@ def test_edit_and_delete(logget_ind, registrant):
     logget_ind.post(slet)
     assert not AITjek.objects.exists()
     assert AITjek.history.get(history_type="-").history_user == registrant
+
+
+def test_the_escrm_id_is_kept_so_a_later_import_recognises_the_ai_tjek(logget_ind):
+    virksomhed = factories.virksomhed()
+    side = logget_ind.get(OPRET).content.decode()
+    assert '<label for="id_ekstern_id">ESCRM-id <span class="valgfri">(valgfri)</span>' in side
+
+    logget_ind.post(OPRET, formdata(**{"virksomhed-soeg": virksomhed.cvr,
+                                       "ekstern_id": " ESCRM-AI-7 "}))
+    tjek = AITjek.objects.get()
+    assert tjek.ekstern_id == "ESCRM-AI-7"
+
+    url = reverse("forloeb:ai_tjek_ret", args=[tjek.pk])
+    assert 'value="ESCRM-AI-7"' in logget_ind.get(url).content.decode()
+    svar = logget_ind.post(url, formdata(**{"virksomhed-soeg": virksomhed.cvr, "ekstern_id": ""}))
+    assert svar.status_code == 302
+    tjek.refresh_from_db()
+    assert tjek.ekstern_id == "ESCRM-AI-7"  # an emptied field keeps the id it had
+
+
+def test_an_escrm_id_already_in_use_is_refused_next_to_the_field(logget_ind):
+    virksomhed = factories.virksomhed()
+    AITjek.objects.create(ekstern_id="ESCRM-1", virksomhed=virksomhed, dato=date(2025, 3, 1))
+    svar = logget_ind.post(OPRET, formdata(**{"virksomhed-soeg": virksomhed.cvr,
+                                              "ekstern_id": "ESCRM-1"}))
+    side = svar.content.decode()
+    assert svar.status_code == 422
+    assert side.count("Et AI-tjek med dette ESCRM-id er allerede registreret.") == 2
+    assert 'id="id_ekstern_id_error"' in side and 'href="#id_ekstern_id"' in side
+    assert AITjek.objects.count() == 1

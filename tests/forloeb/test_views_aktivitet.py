@@ -64,3 +64,15 @@ def test_editing_changes_the_partners(logget_ind):
     side = logget_ind.get(url).content.decode()
     assert '<details class="valggruppe" open>\n        <summary>Anden aktør</summary>' in side
     assert '<details class="valggruppe">\n        <summary>Erhvervsklynge</summary>' in side
+
+
+def test_the_escrm_id_is_saved_and_a_duplicate_refused_next_to_the_field(logget_ind):
+    logget_ind.post(OPRET, formdata(ekstern_id="ESCRM-A-1"))
+    assert Aktivitet.objects.get().ekstern_id == "ESCRM-A-1"
+
+    svar = logget_ind.post(OPRET, formdata(ekstern_id="ESCRM-A-1", titel="Andet møde"))
+    side = svar.content.decode()
+    assert svar.status_code == 422
+    assert side.count("En aktivitet med dette ESCRM-id er allerede registreret.") == 2
+    assert 'id="id_ekstern_id_error"' in side and 'value="Andet møde"' in side
+    assert Aktivitet.objects.count() == 1

@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if not sti.is_file():
             raise CommandError(f"Filen {fil} findes ikke.")
         hus = self._erhvervshus(erhvervshus)
-        hvem = None if dry_run else self._bruger(bruger)
+        hvem = self._bruger(bruger) if bruger or not dry_run else None
         svar = importer(
             sti.read_bytes(), sti.name, bruger=hvem, dry_run=dry_run, ark=ark, erhvervshus=hus
         )
