@@ -469,7 +469,7 @@ def _udviklingsdiagram(blad: _Blad, overskrifter: list[str], start: int, slut: i
     diagram.title = "Udvikling gennem året"
     diagram.y_axis.title = "Antal, kumuleret"
     diagram.y_axis.crossAx = 500
-    diagram.x_axis = DateAxis(crossAx=100)
+    diagram.x_axis = DateAxis(crossAx=100, axPos="b")
     diagram.x_axis.number_format = "mmm"
     diagram.x_axis.majorTimeUnit = "months"
     diagram.x_axis.delete = False  # openpyxl hides the axes unless told
