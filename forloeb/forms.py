@@ -16,7 +16,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, When
 from django.forms.boundfield import BoundField
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html, strip_tags
 from django.utils.text import capfirst
 
 from . import selectors
@@ -431,7 +433,16 @@ class AktivitetRetForm(AarsagMixin, AktivitetForm):
     pass
 
 
+def dublet_fejl(besked: str, url: str, hvad: str):
+    """A unique-constraint error with a link to the record already registered."""
+    return format_html('{} <a href="{}">Åbn {}</a>.', besked, url, hvad)
+
+
 class ProgramdeltagelseForm(DanskFormMixin, forms.ModelForm):
+    # The company picked on the same form, set by Formularsaet before validation (None while it
+    # is new or not yet valid): with it, a double registration is refused next to the date.
+    virksomhed = None
+
     class Meta:
         model = Programdeltagelse
         fields = ["program", "status", "dato"]
@@ -448,6 +459,21 @@ class ProgramdeltagelseForm(DanskFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = Programdeltagelse.Program.choices
         self.fields["status"].choices = Programdeltagelse.Status.choices
+
+    def clean(self):
+        data = super().clean()
+        if self.virksomhed is not None and data.get("program") and data.get("dato"):
+            dublet = selectors.programdeltagelse_dublet(
+                virksomhed=self.virksomhed, program=data["program"], dato=data["dato"],
+                undtagen_pk=self.instance.pk,
+            )
+            if dublet is not None:
+                self.add_error("dato", dublet_fejl(
+                    "Virksomheden er allerede registreret i programmet den dato.",
+                    reverse("forloeb:programdeltagelse_ret", args=[dublet.pk]),
+                    "den registrerede programdeltagelse",
+                ))
+        return data
 
 
 class ProgramdeltagelseRetForm(AarsagMixin, ProgramdeltagelseForm):
@@ -470,6 +496,20 @@ class SamarbejdsaftaleForm(DanskFormMixin, forms.ModelForm):
         self.fields["aktoer"].queryset = Aktoer.objects.filter(type=Aktoer.Type.KLYNGE)
         self.fields["aktoer"].empty_label = "Vælg klynge"
 
+    def clean(self):
+        data = super().clean()
+        if data.get("aktoer") and data.get("dato"):
+            dublet = selectors.samarbejdsaftale_dublet(
+                aktoer=data["aktoer"], dato=data["dato"], undtagen_pk=self.instance.pk
+            )
+            if dublet is not None:
+                self.add_error("dato", dublet_fejl(
+                    "Der er allerede en aftale med klyngen den dato.",
+                    reverse("forloeb:samarbejdsaftale_ret", args=[dublet.pk]),
+                    "den registrerede aftale",
+                ))
+        return data
+
 
 class SamarbejdsaftaleRetForm(AarsagMixin, SamarbejdsaftaleForm):
     pass
@@ -485,7 +525,7 @@ class Formularsaet:
     """The forms of one registration, validated together and reported in one error summary.
 
     ``valg`` picks the company (or is None for records without one); ``form`` is the record's
-    own form.
+    own form, validated after ``valg`` and told the company found there as ``form.virksomhed``.
     """
 
     def __init__(self, form, valg=None):
@@ -496,6 +536,8 @@ class Formularsaet:
         return [f for f in (self.valg, self.form) if f is not None]
 
     def is_valid(self) -> bool:
+        if self.valg is not None and self.valg.is_valid():
+            self.form.virksomhed = self.valg.virksomhed
         return all([f.is_valid() for f in self.alle()])
 
     @property
@@ -561,10 +603,11 @@ class ForloebFormularsaet(Formularsaet):
 
 
 def formfejl(form):
-    """(anchor, label, message) for each error of ``form``; the anchor is the focusable input."""
+    """(anchor, label, message) for each error of ``form``; the anchor is the focusable input.
+    The summary links each message to its field, so a link within a message stays as text."""
     fejl = [(None, "", tekst) for tekst in form.non_field_errors()]
     for felt in form:
         for tekst in felt.errors:
             anker = felt.id_for_label or f"{felt.auto_id}_0"
-            fejl.append((anker, felt.label, tekst))
+            fejl.append((anker, felt.label, strip_tags(tekst)))
     return fejl

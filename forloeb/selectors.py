@@ -12,7 +12,7 @@ from django.db.models.lookups import Contains, Exact
 from django.dispatch import receiver
 from django.utils.text import capfirst
 
-from .models import AITjek, Forloeb, Henvisning, Programdeltagelse, Virksomhed
+from .models import AITjek, Forloeb, Henvisning, Programdeltagelse, Samarbejdsaftale, Virksomhed
 from .validators import normaliser_cvr
 
 # --- Search without regard to case --------------------------------------------------------------
@@ -112,6 +112,18 @@ def forloeb_mulige_dubletter(*, cvr: str, type: str, startdato: date, undtagen_p
         .exclude(pk=undtagen_pk)
         .select_related("virksomhed")
     )
+
+
+def programdeltagelse_dublet(*, virksomhed, program: str, dato: date, undtagen_pk=None):
+    """The programdeltagelse already registered for the company, program and date, if any."""
+    return (Programdeltagelse.objects.filter(virksomhed=virksomhed, program=program, dato=dato)
+            .exclude(pk=undtagen_pk).first())
+
+
+def samarbejdsaftale_dublet(*, aktoer, dato: date, undtagen_pk=None):
+    """The samarbejdsaftale already registered with the cluster on the date, if any."""
+    return (Samarbejdsaftale.objects.filter(aktoer=aktoer, dato=dato)
+            .exclude(pk=undtagen_pk).first())
 
 
 # --- A company's history ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
@@ -370,9 +371,12 @@ def _gem_forloeb(saet, bruger, forloeb=None):
 
 
 def _efter_gem(request, art, instans, **naeste):
+    """"… er gemt" with a link to the record, then the list or (Gem og opret ny) a new form."""
     virksomhed = getattr(instans, "virksomhed", None)
-    hvem = f" for {virksomhed.navn}" if virksomhed else ""
-    messages.success(request, f"{art.bestemt} er gemt: {instans}{hvem}.")
+    # A programdeltagelse names its company already.
+    hvem = f" for {virksomhed.navn}" if virksomhed and str(virksomhed) not in str(instans) else ""
+    messages.success(request, format_html('{} er gemt: <a href="{}">{}</a>{}.', art.bestemt,
+                                          art.side_url(instans), instans, hvem))
     if request.POST.get("naeste") == "ny":
         return redirect(f"{art.url('opret')}?{urlencode(naeste)}" if naeste else art.url("opret"))
     return redirect(art.url("liste"))

@@ -27,7 +27,9 @@ def test_an_ai_tjek_for_a_known_company_is_saved_and_listed(logget_ind, registra
         virksomhed, date(2025, 4, 2), True)
     assert tjek.oprettet_af == registrant and tjek.ekstern_id.startswith("AI-")
     side = svar.content.decode()
-    assert "AI-tjekket er gemt" in side and "Grøn Biotek ApS" in side and tjek.ekstern_id in side
+    ret = reverse("forloeb:ai_tjek_ret", args=[tjek.pk])
+    assert (f'AI-tjekket er gemt: <a href="{ret}">AI-tjek {tjek.ekstern_id}</a> for '
+            "Grøn Biotek ApS.") in side  # the message links to what was saved
 
 
 def test_an_ai_tjek_can_create_its_company(logget_ind):

@@ -37,7 +37,10 @@ def test_an_aktivitet_is_saved_with_partners_and_kommuner(logget_ind, registrant
     assert sorted(aktivitet.kommuner.values_list("kode", flat=True)) == ["259", "265"]
     assert aktivitet.oprettet_af == registrant
     side = svar.content.decode()
-    assert "Aktiviteten er gemt" in side and "Lokal erhvervsservice Køge" in side
+    ret = reverse("forloeb:aktivitet_ret", args=[aktivitet.pk])
+    assert f'Aktiviteten er gemt: <a href="{ret}">Morgenmøde om eksport</a>.' in side
+    assert "Lokal erhvervsservice Køge" in side
+    assert aktivitet.ekstern_id.startswith("A-")  # no ESCRM-id given: the app gives one
 
 
 @pytest.mark.parametrize("felter, besked", [

@@ -63,8 +63,9 @@ def test_a_forloeb_with_a_new_company_and_a_henvisning_is_saved(logget_ind, regi
     assert {h.history_user for h in forloeb.history.all()} == {registrant}
     assert svar.redirect_chain[-1][0] == reverse("forloeb:forloeb_liste")
     side = svar.content.decode()
-    assert "Forløbet er gemt" in side
-    assert "Bageriet Ørsted ApS" in side and forloeb.ekstern_id in side
+    ret = reverse("forloeb:forloeb_ret", args=[forloeb.pk])
+    assert (f'Forløbet er gemt: <a href="{ret}">Kort vejledningsforløb {forloeb.ekstern_id}</a> '
+            "for Bageriet Ørsted ApS.") in side
 
 
 def test_an_existing_company_is_found_by_cvr_or_by_name(logget_ind):

@@ -26,21 +26,41 @@ def test_a_programdeltagelse_is_saved(logget_ind, registrant):
         virksomhed, "smv_vaekstpilot", "bevilget", date(2025, 6, 1))
     assert deltagelse.oprettet_af == registrant
     side = svar.content.decode()
-    assert "Programdeltagelsen er gemt" in side and "SMV Vækstpilot" in side
+    ret = reverse("forloeb:programdeltagelse_ret", args=[deltagelse.pk])
+    assert (f'Programdeltagelsen er gemt: <a href="{ret}">SMV Vækstpilot: Skov Tømrer ApS '
+            f"({virksomhed.cvr})</a>.") in side  # the company is named once
 
 
-def test_the_same_company_program_and_date_twice_is_an_error_on_the_page(logget_ind):
+def test_the_same_company_program_and_date_twice_is_an_error_next_to_the_date(logget_ind):
     virksomhed = factories.virksomhed()
-    services.programdeltagelse_create(virksomhed=virksomhed, program="smv_vaekstpilot",
-                                      status="ansoegt", dato=date(2025, 6, 1))
+    eksisterende = services.programdeltagelse_create(
+        virksomhed=virksomhed, program="smv_vaekstpilot", status="ansoegt", dato=date(2025, 6, 1))
     svar = logget_ind.post(OPRET, {
         "virksomhed-soeg": virksomhed.cvr, "program": "smv_vaekstpilot", "status": "bevilget",
         "dato": "2025-06-01"})
     side = svar.content.decode()
     assert svar.status_code == 422
-    assert "Virksomheden er allerede registreret i programmet den dato." in side
+    ret = reverse("forloeb:programdeltagelse_ret", args=[eksisterende.pk])
+    assert ('<ul class="errorlist" id="id_dato_error"><li>Virksomheden er allerede registreret i '
+            f'programmet den dato. <a href="{ret}">Åbn den registrerede programdeltagelse</a>.'
+            "</li></ul>") in side
+    # The summary links to the field and names the record as text (no link in a link).
+    assert ('<a href="#id_dato">Dato: Virksomheden er allerede registreret i programmet den '
+            "dato. Åbn den registrerede programdeltagelse.</a>") in side
     assert re.search(r'name="status" value="bevilget"[^>]* checked', side)
     assert Programdeltagelse.objects.count() == 1
+
+
+def test_another_program_the_same_day_or_the_record_itself_is_no_duplicate(logget_ind):
+    virksomhed = factories.virksomhed()
+    deltagelse = services.programdeltagelse_create(
+        virksomhed=virksomhed, program="smv_vaekstpilot", status="ansoegt", dato=date(2025, 6, 1))
+    data = {"virksomhed-soeg": virksomhed.cvr, "program": "attraktive_arbejdspladser",
+            "status": "ansoegt", "dato": "2025-06-01"}
+    assert logget_ind.post(OPRET, data).status_code == 302
+    ret = reverse("forloeb:programdeltagelse_ret", args=[deltagelse.pk])
+    assert logget_ind.post(ret, {**data, "program": "smv_vaekstpilot",
+                                 "status": "bevilget"}).status_code == 302
 
 
 @pytest.mark.parametrize("felter, besked", [
