@@ -55,6 +55,21 @@ def region_filter(felt):
     )
 
 
+class PeriodeForm(forms.Form):
+    """The lists' filter form. A period that ends before it starts is an error next to both
+    dates, rather than a list that is quietly empty; the two dates are then left out."""
+
+    def clean(self):
+        data = super().clean()
+        fra, til = data.get("fra"), data.get("til")
+        if fra and til and fra > til:
+            self.add_error("fra", f"Ligger efter »{self.fields['til'].label}« ({til:%d-%m-%Y}). "
+                                  "Ret en af datoerne.")
+            self.add_error("til", f"Ligger før »{self.fields['fra'].label}« ({fra:%d-%m-%Y}). "
+                                  "Ret en af datoerne.")
+        return data
+
+
 class RegistreringFilter(filters.FilterSet):
     """Search, "Mine registreringer" and the period, shared by every list.
 
@@ -71,6 +86,9 @@ class RegistreringFilter(filters.FilterSet):
     mine = filters.BooleanFilter(
         label="Mine registreringer", method="filtrer_mine", widget=forms.CheckboxInput
     )
+
+    class Meta:
+        form = PeriodeForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +138,7 @@ class ForloebFilter(RegistreringFilter):
         choices=Forloeb._meta.get_field("fyrtaarn").choices, label="Fyrtårn", empty_label="Alle"
     )
 
-    class Meta:
+    class Meta(RegistreringFilter.Meta):
         model = Forloeb
         fields = []
 
@@ -151,7 +169,7 @@ class VirksomhedFilter(RegistreringFilter):
     kommune = kommune_filter("kommune")
     region = region_filter("kommune__region")
 
-    class Meta:
+    class Meta(RegistreringFilter.Meta):
         model = Virksomhed
         fields = []
 
@@ -208,7 +226,7 @@ class HenvisningFilter(RegistreringFilter):
         label="Rådgiver", empty_label="Alle",
     )
 
-    class Meta:
+    class Meta(RegistreringFilter.Meta):
         model = Henvisning
         fields = []
 
@@ -227,7 +245,7 @@ class AITjekFilter(RegistreringFilter):
     kommune = kommune_filter("virksomhed__kommune")
     region = region_filter("virksomhed__kommune__region")
 
-    class Meta:
+    class Meta(RegistreringFilter.Meta):
         model = AITjek
         fields = []
 
@@ -257,7 +275,7 @@ class AktivitetFilter(RegistreringFilter):
         empty_label="Alle",
     )
 
-    class Meta:
+    class Meta(RegistreringFilter.Meta):
         model = Aktivitet
         fields = []
 
@@ -285,7 +303,7 @@ class ProgramdeltagelseFilter(RegistreringFilter):
     kommune = kommune_filter("virksomhed__kommune")
     region = region_filter("virksomhed__kommune__region")
 
-    class Meta:
+    class Meta(RegistreringFilter.Meta):
         model = Programdeltagelse
         fields = []
 
@@ -302,7 +320,7 @@ class SamarbejdsaftaleFilter(RegistreringFilter):
         label="Klynge", empty_label="Alle",
     )
 
-    class Meta:
+    class Meta(RegistreringFilter.Meta):
         model = Samarbejdsaftale
         fields = []
 

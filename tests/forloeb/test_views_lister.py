@@ -304,7 +304,7 @@ def test_list_pages_keep_a_constant_query_count_from_10_to_1000_records(
     assert "side 1 af 20" in client.get(reverse("forloeb:forloeb_liste")).content.decode()
 
 
-# --- Search: case of æøå and a CVR however written ---------------------------------------------
+# --- Search: case of æøå, a CVR however written, and a period that ends before it starts -------
 
 # (list, how its record is named "Østergaard …" or given the CVR 95341896)
 OESTERGAARD = [
@@ -344,3 +344,32 @@ def test_titles_and_descriptions_are_searched_without_regard_to_case(logget_ind,
     BYGGERE[slug]("Vestkyst-møde")
     side = logget_ind.get(reverse(f"forloeb:{slug}_liste"), {"soeg": soeg}).content.decode()
     assert "Østersø-møde" in side and "Vestkyst-møde" not in side
+
+
+def test_a_period_that_ends_before_it_starts_is_an_error_next_to_both_dates(logget_ind):
+    forloeb("F-MAR", slutdato=MAR)
+    svar = logget_ind.get(reverse("forloeb:forloeb_liste"),
+                          {"fra": "2025-06-01", "til": "2025-01-31"})
+    side = svar.content.decode()
+    assert "Et filter er ugyldigt og er ikke brugt" in side
+    assert ('<ul class="errorlist" id="id_fra_error"><li>Ligger efter »Gennemført til« '
+            "(31-01-2025). Ret en af datoerne.</li></ul>") in side
+    assert ('<ul class="errorlist" id="id_til_error"><li>Ligger før »Gennemført fra« '
+            "(01-06-2025). Ret en af datoerne.</li></ul>") in side
+    assert 'value="2025-06-01"' in side and 'value="2025-01-31"' in side  # kept to correct
+    assert "F-MAR" in side  # the dates are left out, not a quietly empty list
+
+
+@pytest.mark.parametrize("slug", ["virksomhed", "ai_tjek", "aktivitet"])
+def test_every_list_refuses_a_reversed_period(logget_ind, slug):
+    side = logget_ind.get(reverse(f"forloeb:{slug}_liste"),
+                          {"fra": "2025-06-01", "til": "2025-01-31"}).content.decode()
+    assert 'id="id_fra_error"' in side and 'id="id_til_error"' in side
+    assert "Ret en af datoerne." in side
+
+
+def test_one_day_is_a_period(logget_ind):
+    forloeb("F-MAR", slutdato=MAR)
+    side = logget_ind.get(reverse("forloeb:forloeb_liste"),
+                          {"fra": "2025-03-01", "til": "2025-03-01"}).content.decode()
+    assert "F-MAR" in side and "errorlist" not in side
