@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, When
 from django.forms.boundfield import BoundField
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, strip_tags
 from django.utils.text import capfirst
@@ -258,6 +259,8 @@ class ForloebForm(EscrmIdMixin, DanskFormMixin, forms.ModelForm):
         self.fields["emner"].queryset = Emne.objects.order_by(
             Case(When(kode="andet", then=1), default=0), "navn"
         )
+        # A forløb counts as gennemført from its slutdato, so the date picker stops at today.
+        self.fields["slutdato"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class ForloebRetForm(AarsagMixin, ForloebForm):

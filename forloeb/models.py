@@ -220,9 +220,18 @@ class Forloeb(Sporbar):
         return f"{self.get_type_display()} {self.ekstern_id}"
 
     def clean(self):
+        from django.utils import timezone
+
         if self.startdato and self.slutdato and self.slutdato < self.startdato:
             raise ValidationError(
                 {"slutdato": "Slutdatoen kan ikke ligge før startdatoen."}, code="slut_foer_start"
+            )
+        # A forløb counts as gennemført from its slutdato; a date ahead would count it early.
+        if self.slutdato and self.slutdato > timezone.localdate():
+            raise ValidationError(
+                {"slutdato": "Slutdatoen ligger i fremtiden. Lad den stå tom, til forløbet er "
+                             "gennemført."},
+                code="slut_i_fremtiden",
             )
 
     @property

@@ -1,9 +1,11 @@
 """The forløb form: a company found or created on the spot, henvisninger on the same form, every
 validation message next to its field with the input kept, the duplicate warning, edit, delete."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from forloeb.models import Aktoer, Forloeb, Henvisning, Virksomhed
@@ -132,6 +134,34 @@ def test_each_validation_error_is_shown_at_its_field_and_the_input_is_kept(
     svar = logget_ind.post(OPRET, formdata(**felter))
     assert_fejl(svar, besked, felt_id, "Bageriet Ørsted ApS", 'value="Anne Holm"')
     assert Virksomhed.objects.count() == 0
+
+
+FREMTID = "Slutdatoen ligger i fremtiden. Lad den stå tom, til forløbet er gennemført."
+
+
+@time_machine.travel(datetime(2025, 3, 10, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen")),
+                     tick=False)
+def test_a_slutdato_after_today_is_refused_next_to_the_field(logget_ind):
+    side = logget_ind.get(OPRET).content.decode()
+    assert 'name="slutdato" max="2025-03-10"' in side  # the date picker stops at today
+
+    svar = logget_ind.post(OPRET, formdata(slutdato="2025-03-11"))
+    assert_fejl(svar, FREMTID, "id_slutdato", 'value="2025-03-11"', "Bageriet Ørsted ApS")
+
+    assert logget_ind.post(OPRET, formdata(slutdato="2025-03-10")).status_code == 302  # today
+    assert Forloeb.objects.get().slutdato == date(2025, 3, 10)
+
+
+@time_machine.travel(datetime(2025, 3, 10, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen")),
+                     tick=False)
+def test_an_edit_cannot_end_a_forloeb_ahead_of_time(logget_ind):
+    forloeb = factories.forloeb(startdato=date(2025, 2, 1))
+    url = reverse("forloeb:forloeb_ret", args=[forloeb.pk])
+    svar = logget_ind.post(url, redigering(forloeb, slutdato="2025-04-30"))
+    assert svar.status_code == 422
+    assert svar.content.decode().count(FREMTID) == 2
+    forloeb.refresh_from_db()
+    assert forloeb.igangvaerende
 
 
 def test_a_cvr_in_error_is_not_called_a_new_company_under_the_error(logget_ind):
