@@ -4,12 +4,9 @@ letter, likely double registrations, and a company's history."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connections
-from django.db.backends.signals import connection_created
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Contains, Exact
-from django.dispatch import receiver
 from django.utils.text import capfirst
 
 from .models import AITjek, Forloeb, Henvisning, Programdeltagelse, Samarbejdsaftale, Virksomhed
@@ -24,23 +21,17 @@ def _unicode_lower(tekst):
     return tekst.lower() if isinstance(tekst, str) else tekst
 
 
-@receiver(connection_created)
-def _registrer_unicode_lower(sender, connection, **kwargs):
+def registrer_unicode_lower(sender, connection, **kwargs):
     """SQLite's own lower() and LIKE fold only A–Z, so "øst" would not find "Østergaard". Each
     SQLite connection gets Python's ``str.lower`` under a name of its own; it is deterministic,
     so SQLite may use it anywhere. A name of its own rather than replacing the built-in lower()
     (SQLite allows that too): nothing else changes meaning, and a connection that somehow missed
-    the registration fails loudly ("no such function") instead of quietly finding too little."""
+    the registration fails loudly ("no such function") instead of quietly finding too little.
+    Connected to ``connection_created`` in ``ForloebConfig.ready``, before any connection opens."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(
             SQLITE_LOWER, 1, _unicode_lower, deterministic=True
         )
-
-
-# A connection opened before this module was imported (a shell, a management command) gets it now.
-for _forbindelse in connections.all(initialized_only=True):
-    if _forbindelse.connection is not None:
-        _registrer_unicode_lower(None, _forbindelse)
 
 
 class UnicodeLower(Lower):
