@@ -33,6 +33,7 @@ Decisions where the contract is silent (each is tested in ``tests/rapporter/test
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -623,4 +624,25 @@ def resultat_milepael(d: IndikatorDef, seneste: MilepaelTal | None) -> Resultat:
         detaljer = {"dato": seneste.dato, "fortaelling": seneste.fortaelling}
     return _resultat(
         d, maalvaerdi=None, faktisk=None, forventet=None, status=status, detaljer=detaljer
+    )
+
+
+# The order of the status tally; the first four are always shown during the year.
+OPTAELLING_UNDERVEJS = ("paa_sporet", "taet_paa", "bagud", "afventer", "uden_maaltal")
+OPTAELLING_AFSLUTTET = ("opfyldt", "ikke_opfyldt", "afventer", "uden_maaltal")
+MILEPAEL_ORDEN = ("opfyldt", "i_gang", "ikke_startet")
+
+
+def status_optaelling(
+    resultater: Iterable[Resultat], *, afsluttet: bool
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """How many indicators have each status, in the order the status page shows them, and the
+    milestones apart: ``([("paa_sporet", 12), ...], [("opfyldt", 1), ...])``."""
+    resultater = list(resultater)
+    optalt = Counter(r.status for r in resultater if r.art != "milepael")
+    milepaele = Counter(r.status for r in resultater if r.art == "milepael")
+    orden = OPTAELLING_AFSLUTTET if afsluttet else OPTAELLING_UNDERVEJS
+    return (
+        [(s, optalt[s]) for s in orden if optalt[s] or s in orden[:4]],
+        [(s, milepaele[s]) for s in MILEPAEL_ORDEN if milepaele[s]],
     )

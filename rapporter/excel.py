@@ -23,7 +23,6 @@ functions the pages use. The tally only adds up the results' statuses.
 """
 
 import warnings
-from collections import Counter
 from datetime import date, datetime
 
 from django.db.models import Q
@@ -69,6 +68,7 @@ from .beregning import (
     Periode,
     Resultat,
     forventet_pro_rata,
+    status_optaelling,
 )
 from .diagrammer import fremskrivning
 from .resultater import Rapport
@@ -86,9 +86,6 @@ ENHED = {"antal": "antal", "procent": "%", "point": "point", "procentpoint": "pr
 INGEN = "–"  # a milestone has neither unit nor direction
 # The status page's tally (rapporter.views): its order, the first four always shown during the
 # year, and the milestones counted apart.
-OPSUMMERING_UNDERVEJS = ("paa_sporet", "taet_paa", "bagud", "afventer", "uden_maaltal")
-OPSUMMERING_AFSLUTTET = ("opfyldt", "ikke_opfyldt", "afventer", "uden_maaltal")
-MILEPAEL_ORDEN = ("opfyldt", "i_gang", "ikke_startet")
 BLAA, GROEN = "0B5394", "1E7B34"  # the goal page's chart colours
 DATO_KOLONNE, FAKTISK_KOLONNE = "Dato", "Faktisk (kumuleret)"
 PRO_RATA_KOLONNE, FREMSKREVET_KOLONNE = "Måltal fordelt jævnt over året", "Fremskrevet"
@@ -304,16 +301,15 @@ def _titelblok(blad: _Blad, rapport: Rapport, undertitel: str = "") -> None:
     blad.linje("Godkendelse", "Ikke godkendt", tilpas=True)
 
 
-def status_optaelling(rapport: Rapport, idag: date) -> tuple[str, str]:
+def optaelling_tekst(rapport: Rapport, idag: date) -> tuple[str, str]:
     """The status page's tally of the results: the indicators' ("3 På sporet · 1 Tæt på · …",
     the first four always shown during the year) and the milestones' apart."""
-    afsluttet = rapport.periode.helaar_afsluttet(idag)
-    orden = OPSUMMERING_AFSLUTTET if afsluttet else OPSUMMERING_UNDERVEJS
-    optalt = Counter(r.status for r in rapport.resultater if r.art != "milepael")
-    milepaele = Counter(r.status for r in rapport.resultater if r.art == "milepael")
+    indikatorer, milepaele = status_optaelling(
+        rapport.resultater, afsluttet=rapport.periode.helaar_afsluttet(idag)
+    )
     return (
-        " · ".join(f"{optalt[s]} {STATUS_TEKST[s]}" for s in orden if optalt[s] or s in orden[:4]),
-        " · ".join(f"{milepaele[s]} {STATUS_TEKST[s]}" for s in MILEPAEL_ORDEN if milepaele[s]),
+        " · ".join(f"{antal} {STATUS_TEKST[s]}" for s, antal in indikatorer),
+        " · ".join(f"{antal} {STATUS_TEKST[s]}" for s, antal in milepaele),
     )
 
 
@@ -321,7 +317,7 @@ def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date) -> N
     blad = _Blad(wb, "Oversigt")
     _titelblok(blad, rapport)
     blad.tom()
-    indikatorer, milepaele = status_optaelling(rapport, idag)
+    indikatorer, milepaele = optaelling_tekst(rapport, idag)
     blad.linje("Indikatorer", indikatorer, font=OVERSKRIFT_FONT)
     if milepaele:
         blad.linje("Milepæle", milepaele)

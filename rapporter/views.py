@@ -7,7 +7,6 @@ reads at the bottom fetch what the goal page shows beside the figures (entry his
 """
 
 import json
-from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -44,16 +43,13 @@ from .beregning import (
     MilepaelTal,
     seneste_maaling,
     seneste_milepael,
+    status_optaelling,
 )
 from .forms import MaalingForm, MilepaelForm, PeriodeForm, dato_i_aaret
 from .resultater import indikator_resultater, rapport_for
 
 POSTER_PR_SIDE = 50
 DRILLBARE_ARTER = ("antal", "andel", "fordeling", "daekning")
-# The order of the summary strip; the first four are always shown during the year.
-OPSUMMERING_UNDERVEJS = ("paa_sporet", "taet_paa", "bagud", "afventer", "uden_maaltal")
-OPSUMMERING_AFSLUTTET = ("opfyldt", "ikke_opfyldt", "afventer", "uden_maaltal")
-MILEPAEL_ORDEN = ("opfyldt", "i_gang", "ikke_startet")
 # The drill-down's sheet in the registration workbook, and its columns on the page.
 ARK = {
     Forloeb: "Forloeb", Virksomhed: "Virksomheder", AITjek: "AI-tjek", Aktivitet: "Aktiviteter",
@@ -327,16 +323,12 @@ def _oversigt(maal: list[Maal], resultater, valg) -> dict:
         efter_maal.setdefault(resultat.maal_nr, []).append(resultat)
     grupper = [{"maal": m, "resultater": efter_maal.get(m.nummer, [])} for m in maal]
     afsluttet = valg.valgt_periode.helaar_afsluttet(valg.idag)
-    optalt = Counter(r.status for r in resultater if r.art != "milepael")
-    milepaele = Counter(r.status for r in resultater if r.art == "milepael")
-    orden = OPSUMMERING_AFSLUTTET if afsluttet else OPSUMMERING_UNDERVEJS
+    indikatorer, milepaele = status_optaelling(resultater, afsluttet=afsluttet)
     return {
         "nationale": [g for g in grupper if g["maal"].niveau == Maal.Niveau.NATIONAL],
         "lokale": [g for g in grupper if g["maal"].niveau == Maal.Niveau.LOKAL],
-        "opsummering": [
-            _status_tal(s, optalt[s]) for s in orden if optalt[s] or s in orden[:4]
-        ],
-        "milepaele": [_status_tal(s, milepaele[s]) for s in MILEPAEL_ORDEN if milepaele[s]],
+        "opsummering": [_status_tal(s, antal) for s, antal in indikatorer],
+        "milepaele": [_status_tal(s, antal) for s, antal in milepaele],
         "afsluttet": afsluttet,
     }
 

@@ -491,3 +491,22 @@ def test_fordeling_deviation_is_taken_from_the_exact_shares():
     # (From the rounded shares, 16.7 and 26.7, it would wrongly be 10.0 and met.)
     assert (r.detaljer["andel_land"], r.detaljer["befolkningsandel_land"]) == (16.7, 26.7)
     assert (r.faktisk, r.opfyldelse, r.status) == (10.1, 10.1, "ikke_opfyldt")
+
+
+def test_status_tally_in_the_pages_order_with_milestones_apart():
+    from rapporter.beregning import Resultat, status_optaelling
+
+    def r(status, art="antal"):
+        return Resultat(noegle="x", maal_nr=1, titel="x", art=art, enhed="antal", retning="gte",
+                        maalvaerdi=1, faktisk=1, forventet=None, opfyldelse=1, status=status)
+
+    resultater = [r("bagud"), r("paa_sporet"), r("bagud"), r("i_gang", "milepael"),
+                  r("opfyldt", "milepael")]
+    # during the year the first four are always shown, even at 0
+    assert status_optaelling(resultater, afsluttet=False) == (
+        [("paa_sporet", 1), ("taet_paa", 0), ("bagud", 2), ("afventer", 0)],
+        [("opfyldt", 1), ("i_gang", 1)],
+    )
+    assert status_optaelling([r("opfyldt"), r("uden_maaltal")], afsluttet=True)[0] == [
+        ("opfyldt", 1), ("ikke_opfyldt", 0), ("afventer", 0), ("uden_maaltal", 1),
+    ]
