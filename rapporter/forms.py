@@ -29,34 +29,62 @@ def standard_periode(aar: int, idag: date) -> Periode:
 
 
 class PeriodeForm(forms.Form):
-    """``?aar=2025&periode=H1|helaar|YYYY-MM-DD``; both optional.
+    """``?hus=1&aar=2025&periode=H1|helaar|YYYY-MM-DD``; all optional.
 
-    After ``is_valid()``, ``kontrakt`` and ``valgt_periode`` hold the chosen contract and
-    period (not ``periode``: templates would find the form field of that name first).
+    ``hus`` (an erhvervshus' id) matters only where several houses have contracts; without it
+    the house of the newest contract is shown (the first by name on a tie). After
+    ``is_valid()``, ``kontrakt`` and ``valgt_periode`` hold the chosen contract and period (not
+    ``periode``: templates would find the form field of that name first).
     """
 
+    hus = forms.IntegerField(label="Erhvervshus", required=False)
     aar = forms.IntegerField(label="År", required=False)
     periode = forms.CharField(label="Periode", required=False, max_length=20)
 
     def __init__(self, data, *, kontrakter, idag: date):
-        super().__init__({k: data.get(k, "") for k in ("aar", "periode")})
-        self.kontrakter = {k.aar: k for k in kontrakter}
+        super().__init__({k: data.get(k, "") for k in ("hus", "aar", "periode")})
+        self.alle_kontrakter = sorted(
+            kontrakter, key=lambda k: (-k.aar, k.erhvervshus.navn)
+        )
+        self.huse = sorted({k.erhvervshus for k in self.alle_kontrakter}, key=lambda h: h.navn)
+        self.kontrakter = {}
         self.idag = idag
         self.kontrakt = None
         self.valgt_periode = None
+
+    @property
+    def hus_query(self) -> str:
+        """``hus=2&`` where several houses have contracts, for links that keep the house."""
+        if len(self.huse) < 2 or self.kontrakt is None:
+            return ""
+        return f"hus={self.kontrakt.erhvervshus_id}&"
 
     @property
     def query(self) -> str:
         """``aar=2025&periode=H1`` for links that keep the chosen contract and period."""
         if self.kontrakt is None or self.valgt_periode is None:
             return ""
-        return urlencode({"aar": self.kontrakt.aar, "periode": self.valgt_periode.navn})
+        return self.hus_query + urlencode(
+            {"aar": self.kontrakt.aar, "periode": self.valgt_periode.navn}
+        )
 
     @property
     def aarstal(self) -> list[int]:
         return sorted(self.kontrakter)
 
+    def clean_hus(self):
+        hus = self.cleaned_data["hus"]
+        if hus is None:
+            return self.alle_kontrakter[0].erhvervshus_id if self.alle_kontrakter else None
+        if hus not in {h.pk for h in self.huse}:
+            raise forms.ValidationError("Der er ingen resultatkontrakt for det erhvervshus.")
+        return hus
+
     def clean_aar(self):
+        hus = self.cleaned_data.get("hus")
+        self.kontrakter = {
+            k.aar: k for k in self.alle_kontrakter if k.erhvervshus_id == hus
+        }
         aar = self.cleaned_data["aar"]
         if aar is None:
             if not self.kontrakter:

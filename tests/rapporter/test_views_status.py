@@ -330,3 +330,30 @@ def test_outsiders_get_403(client, kontrakt_2025, udenforstaaende, sti):
 def test_every_role_may_read_status(client, kontrakt_2025, rolle, request):
     client.force_login(request.getfixturevalue(rolle))
     assert client.get(STATUS).status_code == 200
+
+
+@time_machine.travel(IDAG, tick=False)
+def test_a_second_house_with_a_contract_the_same_year_is_chosen_not_hidden(
+    kontrakt_2025, laeser_klient
+):
+    from forloeb.models import Region
+    from maal.models import Resultatkontrakt
+
+    hovedstaden = Erhvervshus.objects.create(navn="Erhvervshus Hovedstaden",
+                                             region=Region.objects.get(kode="1084"))
+    anden = Resultatkontrakt.objects.create(erhvervshus=hovedstaden, aar=2025,
+                                            modpart="KKR Hovedstaden")
+    # without a choice: the house of the newest contract, the first by name on a tie
+    side = laeser_klient.get(STATUS).content.decode()
+    assert "Erhvervshus Hovedstaden · Resultatkontrakt 2025 med KKR Hovedstaden" in tekst(side)
+    assert f'href="?hus={kontrakt_2025.erhvervshus_id}"' in side  # the other house, one click
+    valgt = laeser_klient.get(STATUS, {"hus": kontrakt_2025.erhvervshus_id, "periode": "H1"})
+    html = valgt.content.decode()
+    assert "Erhvervshus Sjælland · Resultatkontrakt 2025 med KKR Sjælland" in tekst(html)
+    # the period links and the goal links keep the house
+    assert f"?hus={kontrakt_2025.erhvervshus_id}&amp;aar=2025&amp;periode=helaar" in html
+    assert f"/status/maal/7/?hus={kontrakt_2025.erhvervshus_id}&amp;aar=2025" in html
+    assert anden.pk != kontrakt_2025.pk
+    ukendt = laeser_klient.get(STATUS, {"hus": 999})
+    assert ukendt.status_code == 400
+    assert "Der er ingen resultatkontrakt for det erhvervshus." in ukendt.content.decode()
