@@ -17,13 +17,15 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, ProtectedError, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django_tables2 import RequestConfig
+
+from kontrakt.svar import xlsx_svar
 
 from . import filters, forms, selectors, services, tables
 from .arbejdsbog import skriv_arbejdsbog
@@ -39,7 +41,6 @@ from .models import (
 from .views_import import kan_importere
 
 PR_SIDE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -230,11 +231,8 @@ def liste(request, art: Art):
 @kraever("view")
 def eksport(request, art: Art):
     filterset = art.filterset(request.GET or None, art.model.objects.all(), request=request)
-    indhold = skriv_arbejdsbog(art.ark(filterset.qs))
-    svar = HttpResponse(indhold, content_type=XLSX)
     navn = f"{art.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
-    svar["Content-Disposition"] = f'attachment; filename="{navn}"'
-    return svar
+    return xlsx_svar(skriv_arbejdsbog(art.ark(filterset.qs)), navn)
 
 
 # --- Create, change, delete ---------------------------------------------------------------------

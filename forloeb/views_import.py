@@ -24,16 +24,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kontrakt.svar import xlsx_svar
 from maal.roller import ADMINISTRATOR
 
 from .arbejdsbog import ARK_NAVNE, skriv_skabelon
 from .importer import Fejl, Opgoerelse, Resultat, for_stor_besked, importer
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_NOEGLE = "import_fil"
 SESSION_SVAR = "import_svar"
 # What the answer shows at most of changed rows and warnings (the template's slices).
@@ -109,9 +108,7 @@ def bekraeft(request):
 @login_required
 @permission_required("forloeb.view_forloeb", raise_exception=True)
 def skabelon(request):
-    return HttpResponse(skriv_skabelon(), content_type=XLSX, headers={
-        "Content-Disposition": 'attachment; filename="registreringer-skabelon.xlsx"'
-    })
+    return xlsx_svar(skriv_skabelon(), "registreringer-skabelon.xlsx")
 
 
 def _side(request, form, svar, token):

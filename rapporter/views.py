@@ -30,6 +30,7 @@ from forloeb.models import (
     Samarbejdsaftale,
     Virksomhed,
 )
+from kontrakt.svar import xlsx_svar
 from maal.models import Indikator, Maal, Maaling, MilepaelStatus, Resultatkontrakt
 from maal.models import maalbare_noegler as _maalbare_noegler
 from maal.services import maaling_create, milepael_status_create
@@ -171,7 +172,7 @@ def poster(request, noegle):
         qs = _poster(indikator, valg.valgt_periode, del_, request.GET.get("kommune"))
     if request.GET.get("format") == "xlsx":
         navn = f"{noegle}-{aktoertype or del_}-{valg.valgt_periode.navn}"
-        return _xlsx(skriv_arbejdsbog({ARK[qs.model]: qs}), navn)
+        return xlsx_svar(skriv_arbejdsbog({ARK[qs.model]: qs}), f"{navn}.xlsx")
     side = Paginator(qs, POSTER_PR_SIDE).get_page(request.GET.get("side"))
     resultat = next(r for r in indikator_resultater(
         valg.kontrakt, valg.valgt_periode, idag=valg.idag) if r.noegle == noegle)
@@ -195,7 +196,8 @@ def igangvaerende(request):
         *RELATIONER[Forloeb]
     )
     if request.GET.get("format") == "xlsx":
-        return _xlsx(skriv_arbejdsbog({"Forloeb": qs}), f"igangvaerende-{valg.valgt_periode.navn}")
+        navn = f"igangvaerende-{valg.valgt_periode.navn}.xlsx"
+        return xlsx_svar(skriv_arbejdsbog({"Forloeb": qs}), navn)
     side = Paginator(qs, POSTER_PR_SIDE).get_page(request.GET.get("side"))
     return render(request, "rapporter/igangvaerende.html", {
         "valg": valg, "side": side, "kolonner": KOLONNER[Forloeb],
@@ -296,15 +298,6 @@ def _poster(indikator, periode, del_: str, kommune: str | None):
     if kommune and qs.model is Virksomhed:
         qs = qs.filter(kommune_id=kommune)
     return qs.select_related(*RELATIONER.get(qs.model, []))
-
-
-def _xlsx(indhold: bytes, navn: str) -> HttpResponse:
-    svar = HttpResponse(
-        indhold,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    svar["Content-Disposition"] = f'attachment; filename="{navn}.xlsx"'
-    return svar
 
 
 def _raekker(side, kolonner):

@@ -2,17 +2,15 @@
 period choice as the status page, for users who may see the status (``maal.se_status``)."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from kontrakt.svar import xlsx_svar
 from maal.models import Resultatkontrakt
 
 from .excel import rapport_arbejdsbog
 from .forms import PeriodeForm
 from .resultater import rapport_for
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -28,6 +26,4 @@ def rapport_xlsx(request):
         valg.kontrakt, valg.valgt_periode, idag=valg.idag, beregnet=timezone.now()
     )
     navn = f"resultatkontrakt-{valg.kontrakt.aar}-{valg.valgt_periode.navn}.xlsx"
-    return HttpResponse(rapport_arbejdsbog(rapport), content_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{navn}"'
-    })
+    return xlsx_svar(rapport_arbejdsbog(rapport), navn)
