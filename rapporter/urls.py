@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from . import views, views_excel
+from . import views
 
 app_name = "rapporter"
 urlpatterns = [
     path("", views.status, name="status"),
-    path("excel/", views_excel.rapport_xlsx, name="xlsx"),
+    path("excel/", views.rapport_xlsx, name="xlsx"),
     path("json/", views.status_json, name="json"),
     path("maal/<int:nummer>/", views.maal_side, name="maal"),
     path("indikator/<str:noegle>/poster/", views.poster, name="poster"),

@@ -46,6 +46,7 @@ from .beregning import (
     seneste_milepael,
     status_optaelling,
 )
+from .excel import rapport_arbejdsbog
 from .forms import MaalingForm, MilepaelForm, PeriodeForm, dato_i_aaret
 from .resultater import indikator_resultater, rapport_for
 
@@ -125,6 +126,20 @@ def status_json(request):
         f'attachment; filename="status-{valg.kontrakt.aar}-{valg.valgt_periode.navn}.json"'
     )
     return svar
+
+
+@login_required
+@se_status
+def rapport_xlsx(request):
+    """The report workbook for the period chosen as on the status page."""
+    valg = _valg(request)
+    if not valg.is_valid():
+        return _ugyldig(request, valg)
+    rapport = rapport_for(
+        valg.kontrakt, valg.valgt_periode, idag=valg.idag, beregnet=timezone.now()
+    )
+    navn = f"resultatkontrakt-{valg.kontrakt.aar}-{valg.valgt_periode.navn}.xlsx"
+    return xlsx_svar(rapport_arbejdsbog(rapport), navn)
 
 
 @login_required

@@ -22,7 +22,7 @@ from maal.services import maaling_create, milepael_status_create
 from rapporter.beregning import Periode
 from rapporter.excel import rapport_arbejdsbog
 from rapporter.resultater import rapport_for
-from rapporter.views_excel import rapport_xlsx
+from rapporter.views import rapport_xlsx
 from tests import factories as f
 
 KBH = ZoneInfo("Europe/Copenhagen")
