@@ -9,11 +9,10 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from forloeb.forms import dato_widget
 from maal.models import MilepaelStatus
 
 from .beregning import Periode
-
-DATO = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def dato_i_aaret(aar: int, idag: date) -> date:
@@ -135,7 +134,7 @@ class MaalingForm(KontraktaarForm):
         label="Værdi", max_digits=16, decimal_places=2, localize=True,
         help_text="Procent skrives som tal (52,5 for 52,5 %), beløb i hele kroner.",
     )
-    dato = forms.DateField(label="Dato for målingen", widget=DATO)
+    dato = forms.DateField(label="Dato for målingen", widget=dato_widget())
     kilde = forms.CharField(
         label="Kilde", max_length=300,
         help_text="F.eks. Erhvervsstyrelsen, brugerevaluering 2025 (foreløbig).",
@@ -151,7 +150,7 @@ class MaalingForm(KontraktaarForm):
 
 class MilepaelForm(KontraktaarForm):
     status = forms.ChoiceField(label="Status", choices=MilepaelStatus.Status.choices)
-    dato = forms.DateField(label="Dato", widget=DATO)
+    dato = forms.DateField(label="Dato", widget=dato_widget())
     fortaelling = forms.CharField(
         label="Beskrivelse", widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Hvad er sket, og hvad mangler? Vises for KKR på målets side.",
