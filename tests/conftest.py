@@ -55,3 +55,10 @@ def logget_ind(client, registrant):
     """The test client, logged in as the registrant."""
     client.force_login(registrant)
     return client
+
+
+@pytest.fixture
+def laeser_klient(client, kkr_laeser):
+    """The test client, logged in as the KKR reader."""
+    client.force_login(kkr_laeser)
+    return client

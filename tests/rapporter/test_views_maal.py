@@ -44,11 +44,6 @@ def side(client, nummer, **params):
     return client.get(reverse("rapporter:maal", args=[nummer]), params)
 
 
-@pytest.fixture
-def laeser(client, kkr_laeser):
-    client.force_login(kkr_laeser)
-    return client
-
 
 @pytest.fixture
 def korte(kontrakt_2025):
@@ -61,8 +56,8 @@ def korte(kontrakt_2025):
 
 
 @time_machine.travel(IDAG, tick=False)
-def test_goal_page_shows_the_contract_text_and_the_counting_rule(korte, laeser):
-    svar = side(laeser, 7, aar=2025, periode="H1")
+def test_goal_page_shows_the_contract_text_and_the_counting_rule(korte, laeser_klient):
+    svar = side(laeser_klient, 7, aar=2025, periode="H1")
     maal = Maal.objects.get(kontrakt=korte, nummer=7)
     synligt = tekst(svar.content.decode())
     assert f"Mål 7: {maal.titel}" in synligt
@@ -76,8 +71,8 @@ def test_goal_page_shows_the_contract_text_and_the_counting_rule(korte, laeser):
 
 
 @time_machine.travel(IDAG, tick=False)
-def test_count_chart_is_cumulative_against_the_pro_rata_line(korte, laeser):
-    svar = side(laeser, 7, aar=2025, periode="H1")
+def test_count_chart_is_cumulative_against_the_pro_rata_line(korte, laeser_klient):
+    svar = side(laeser_klient, 7, aar=2025, periode="H1")
     korte_figur = figur(svar, "M7.korte")
     faktisk = spor(korte_figur, "Faktisk (kumuleret)")
     assert faktisk["x"][0] == "2025-01-01" and faktisk["y"][0] == 0
@@ -89,9 +84,9 @@ def test_count_chart_is_cumulative_against_the_pro_rata_line(korte, laeser):
 
 
 @time_machine.travel(IDAG, tick=False)
-def test_projection_to_year_end_at_the_current_pace(korte, laeser):
+def test_projection_to_year_end_at_the_current_pace(korte, laeser_klient):
     # status today: 4 short forløb in 196 days → 4 / 196 × 365 = 7.4 → 7
-    svar = side(laeser, 7)
+    svar = side(laeser_klient, 7)
     synligt = tekst(svar.content.decode())
     assert "Fremskrevet til 31. december 7 i nuværende tempo" in synligt
     fremskrevet = spor(figur(svar, "M7.korte"), "Fremskrevet til årets udgang")
@@ -101,8 +96,8 @@ def test_projection_to_year_end_at_the_current_pace(korte, laeser):
 
 
 @time_machine.travel(datetime(2026, 2, 1, tzinfo=ZoneInfo("Europe/Copenhagen")), tick=False)
-def test_no_projection_once_the_year_is_over(korte, laeser):
-    svar = side(laeser, 7, aar=2025, periode="helaar")
+def test_no_projection_once_the_year_is_over(korte, laeser_klient):
+    svar = side(laeser_klient, 7, aar=2025, periode="helaar")
     assert "Fremskrevet" not in tekst(svar.content.decode())
     assert [s["name"] for s in figur(svar, "M7.korte")["data"]] == [
         "Faktisk (kumuleret)", "Måltal fordelt jævnt over året"
@@ -110,7 +105,7 @@ def test_no_projection_once_the_year_is_over(korte, laeser):
 
 
 @time_machine.travel(IDAG, tick=False)
-def test_last_years_figure_at_the_same_point_in_the_year(korte, laeser):
+def test_last_years_figure_at_the_same_point_in_the_year(korte, laeser_klient):
     forrige = Resultatkontrakt.objects.create(
         erhvervshus=korte.erhvervshus, aar=2024, modpart="KKR Sjælland"
     )
@@ -122,7 +117,7 @@ def test_last_years_figure_at_the_same_point_in_the_year(korte, laeser):
     f.forloeb(type="kort", startdato=date(2024, 1, 2), slutdato=date(2024, 2, 10))
     f.forloeb(type="kort", startdato=date(2024, 1, 2), slutdato=date(2024, 9, 10))
 
-    svar = side(laeser, 7, aar=2025, periode="H1")
+    svar = side(laeser_klient, 7, aar=2025, periode="H1")
     synligt = tekst(svar.content.decode())
     assert "Sidste år: 1. halvår 2024 1" in synligt
     sidste_aar = spor(figur(svar, "M7.korte"), "2024 (samme dato)")
@@ -131,12 +126,12 @@ def test_last_years_figure_at_the_same_point_in_the_year(korte, laeser):
     link = reverse("rapporter:poster", args=["M7.korte"]) + "?aar=2024&amp;periode=H1"
     assert link in svar.content.decode()
     # other goals' indicators have no counterpart in 2024
-    assert "Sidste år" not in tekst(side(laeser, 9, aar=2025, periode="H1").content.decode())
+    assert "Sidste år" not in tekst(side(laeser_klient, 9, aar=2025, periode="H1").content.decode())
 
 
 @time_machine.travel(IDAG, tick=False)
-def test_by_land_says_which_classification_is_used_with_a_table_per_kommune(korte, laeser):
-    svar = side(laeser, 8, aar=2025, periode="H1")
+def test_by_land_says_which_classification_is_used_with_a_table_per_kommune(korte, laeser_klient):
+    svar = side(laeser_klient, 8, aar=2025, periode="H1")
     synligt = tekst(svar.content.decode())
     assert "By/land-klassifikation: Standard: Danmarks Statistiks kommunegruppe 5" in synligt
     assert "Standardklassifikationen er i brug, indtil KL's liste er indtastet." in synligt
@@ -150,18 +145,18 @@ def test_by_land_says_which_classification_is_used_with_a_table_per_kommune(kort
     korte.by_land_kilde = "KL's liste af 1. marts 2025"
     korte.by_land_er_standard = False
     korte.save()
-    synligt = tekst(side(laeser, 8, aar=2025, periode="H1").content.decode())
+    synligt = tekst(side(laeser_klient, 8, aar=2025, periode="H1").content.decode())
     assert "By/land-klassifikation: KL's liste af 1. marts 2025" in synligt
     assert "Standardklassifikationen er i brug" not in synligt
 
 
 @time_machine.travel(IDAG, tick=False)
-def test_referral_shares_chart(kontrakt_2025, laeser):
+def test_referral_shares_chart(kontrakt_2025, laeser_klient):
     f.forloeb(type="handlingsplan", startdato=date(2025, 2, 1), slutdato=date(2025, 5, 1),
               henvist_til=["Innovationsfonden"])
     f.forloeb(type="handlingsplan", startdato=date(2025, 2, 1), slutdato=date(2025, 5, 2),
               henvist_til=["Lokal erhvervsservice Slagelse"])
-    svar = side(laeser, 10, aar=2025, periode="H1")
+    svar = side(laeser_klient, 10, aar=2025, periode="H1")
     bjaelker = figur(svar, "M10.henvist_handlingsplan")["data"][0]
     andele = dict(zip(bjaelker["y"], bjaelker["x"], strict=True))
     assert andele["Ekstern rådgivning i alt (statslig eller privat)"] == 50
@@ -172,7 +167,7 @@ def test_referral_shares_chart(kontrakt_2025, laeser):
 
 
 @time_machine.travel(IDAG, tick=False)
-def test_milestone_history_with_narratives_and_tagged_evidence(kontrakt_2025, laeser):
+def test_milestone_history_with_narratives_and_tagged_evidence(kontrakt_2025, laeser_klient):
     femern = Indikator.objects.get(noegle="M15.femern")
     milepael_status_create(indikator=femern, status="ikke_startet", dato=date(2025, 1, 10),
                            fortaelling="Afventer projektstart.")
@@ -186,7 +181,7 @@ def test_milestone_history_with_narratives_and_tagged_evidence(kontrakt_2025, la
     services.aktivitet_create(ekstern_id="A-FEM", type="event", dato=date(2025, 5, 5),
                               titel="Femern-netværksmøde", fyrtaarn="femern")
 
-    synligt = tekst(side(laeser, 15, aar=2025, periode="H1").content.decode())
+    synligt = tekst(side(laeser_klient, 15, aar=2025, periode="H1").content.decode())
     historik = synligt.split("Statushistorik")[1].split("Dokumentation")[0]
     assert "01-08-2025 ✔ Opfyldt Rollen er fast forankret." in historik
     assert "01-04-2025 ◐ I gang Partner i leverandørudvikling." in historik
@@ -198,13 +193,13 @@ def test_milestone_history_with_narratives_and_tagged_evidence(kontrakt_2025, la
 
 
 @time_machine.travel(IDAG, tick=False)
-def test_entered_values_show_their_source_and_the_one_that_counts(kontrakt_2025, laeser):
+def test_entered_values_show_their_source_and_the_one_that_counts(kontrakt_2025, laeser_klient):
     hus = kontrakt_2025.erhvervshus
     maaling_create(erhvervshus=hus, noegle="M3.nps", aar=2025, vaerdi=65, dato=date(2025, 3, 1),
                    kilde="ERST, foreløbig", kommentar="Lille svarprocent")
     maaling_create(erhvervshus=hus, noegle="M3.nps", aar=2025, vaerdi=72, dato=date(2025, 9, 1),
                    kilde="ERST, endelig")
-    synligt = tekst(side(laeser, 3, aar=2025, periode="H1").content.decode())
+    synligt = tekst(side(laeser_klient, 3, aar=2025, periode="H1").content.decode())
     assert "Faktisk 65" in synligt
     assert "01-09-2025 72 ERST, endelig" in synligt and "efter perioden" in synligt
     assert "01-03-2025 65 ERST, foreløbig Lille svarprocent" in synligt
@@ -212,5 +207,5 @@ def test_entered_values_show_their_source_and_the_one_that_counts(kontrakt_2025,
     assert "Indtast måling" not in synligt  # a KKR-læser sees no forms
 
 
-def test_unknown_goal_is_404(kontrakt_2025, laeser):
-    assert side(laeser, 99).status_code == 404
+def test_unknown_goal_is_404(kontrakt_2025, laeser_klient):
+    assert side(laeser_klient, 99).status_code == 404

@@ -72,11 +72,6 @@ def datasaet(kontrakt_2025):
     return kontrakt_2025
 
 
-@pytest.fixture
-def laeser_klient(client, kkr_laeser):
-    client.force_login(kkr_laeser)
-    return client
-
 
 @time_machine.travel(IDAG, tick=False)
 def test_all_goals_national_and_local_apart(datasaet, laeser_klient):
