@@ -1,1 +1,104 @@
-"""Locked snapshots of approved half-year reports live here once reports can be approved."""
+"""What the house tells KKR beside the figures, and what KKR was shown.
+
+- :class:`Forklaring`: an administrator's short status text for a goal, or one of its
+  indicators, in a period (H1 or helår): what lies behind the figure and what is being done.
+- :class:`Godkendelse`: an approved period. It holds the period's whole result as it stood when
+  it was approved (every figure, status, explanation and milestone narrative) as a numbered
+  version; approving again makes the next version, and older versions stay readable.
+
+Writes go through ``rapporter.godkendelse``; both keep their history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from forloeb.historik import Historik
+from maal.models import Indikator, Maal, Resultatkontrakt
+
+
+class Rapportperiode(models.TextChoices):
+    """The periods that are reported to KKR, explained and approved."""
+
+    H1 = "H1", "1. halvår"
+    HELAAR = "helaar", "Hele året"
+
+
+class Forklaring(models.Model):
+    maal = models.ForeignKey(
+        Maal, on_delete=models.CASCADE, related_name="forklaringer", verbose_name="mål"
+    )
+    indikator = models.ForeignKey(
+        Indikator,
+        on_delete=models.CASCADE,
+        related_name="forklaringer",
+        verbose_name="indikator",
+        null=True,
+        blank=True,
+        help_text="Tom: forklaringen gælder hele målet.",
+    )
+    periode = models.CharField("periode", max_length=10, choices=Rapportperiode.choices)
+    tekst = models.TextField("forklaring", help_text="Hvad ligger bag tallet, og hvad gøres der?")
+    opdateret = models.DateTimeField("opdateret", auto_now=True)
+    opdateret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="skrevet af",
+    )
+    history = Historik()
+
+    class Meta:
+        verbose_name = "forklaring"
+        verbose_name_plural = "forklaringer"
+        ordering = ["maal__nummer", "indikator__raekkefoelge", "periode"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["maal", "periode"], condition=Q(indikator__isnull=True),
+                name="forklaring_unik_maal",
+                violation_error_message="Målet har allerede en forklaring for perioden.",
+            ),
+            models.UniqueConstraint(
+                fields=["indikator", "periode"], condition=Q(indikator__isnull=False),
+                name="forklaring_unik_indikator",
+                violation_error_message="Indikatoren har allerede en forklaring for perioden.",
+            ),
+        ]
+
+    def __str__(self):
+        hvad = self.indikator.noegle if self.indikator_id else f"Mål {self.maal.nummer}"
+        return f"Forklaring til {hvad}, {self.get_periode_display()}"
+
+
+class Godkendelse(models.Model):
+    kontrakt = models.ForeignKey(
+        Resultatkontrakt, on_delete=models.PROTECT, related_name="godkendelser",
+        verbose_name="kontrakt",
+    )
+    periode = models.CharField("periode", max_length=10, choices=Rapportperiode.choices)
+    version = models.PositiveSmallIntegerField("version")
+    godkendt_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name="godkendt af",
+    )
+    # The approver's name as it stood, so the mark reads the same if the user is renamed.
+    godkendt_af_navn = models.CharField("godkendt af (navn)", max_length=150)
+    tidspunkt = models.DateTimeField("godkendt")
+    kommentar = models.TextField("kommentar", blank=True)
+    indhold = models.JSONField(
+        "godkendt indhold",
+        help_text="Periodens resultat som det stod: tal, status, forklaringer og milepæle.",
+    )
+    history = Historik()
+
+    class Meta:
+        verbose_name = "godkendelse"
+        verbose_name_plural = "godkendelser"
+        ordering = ["kontrakt", "periode", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kontrakt", "periode", "version"], name="godkendelse_unik_version"
+            )
+        ]
+
+    def __str__(self):
+        return (f"{self.get_periode_display()} {self.kontrakt.aar}, "
+                f"{self.kontrakt.erhvervshus}: version {self.version}")
