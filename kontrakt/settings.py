@@ -36,7 +36,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kontrakt.apps.AdminConfig",  # django.contrib.admin with the role-based site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -6,10 +6,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "Resultatkontrakt – administration"
-admin.site.site_title = "Resultatkontrakt"
-admin.site.index_title = "Administration"
-
 urlpatterns = [
     path("", views.forside, name="forside"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -17,5 +13,5 @@ urlpatterns = [
     path("registrering/import/", include("forloeb.urls_import")),
     path("registrering/", include("forloeb.urls")),
     path("status/", include("rapporter.urls")),
-    path("admin/", admin.site.urls),
+    path("admin/", admin.site.urls),  # kontrakt.admin.KontraktAdminSite: for Administrator
 ]

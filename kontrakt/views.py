@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from maal.roller import er_administrator
 from rapporter.views import status_overblik
 
 
@@ -16,7 +17,7 @@ def forside(request):
     bruger = request.user
     kan_se_status = bruger.has_perm("maal.se_status")
     kan_registrere = bruger.has_perm("forloeb.add_forloeb")
-    kan_administrere = bruger.is_staff
+    kan_administrere = er_administrator(bruger)  # the admin lets in the role, not is_staff
     if kan_se_status and not kan_registrere and not kan_administrere:
         return redirect("rapporter:status")
     return render(request, "forside.html", {

@@ -1,9 +1,23 @@
-"""The admin for contracts: a new year's or another house's contract is set up here."""
+"""The admin for contracts: a new year's or another house's contract is set up here; and the
+users, who are given their roles here.
+
+An administrator who is not a superuser gives users the roles of
+:data:`maal.roller.TILDELBARE_ROLLER` and nothing more: the user form shows them only *aktiv*
+and those groups (no superuser status, no single permissions), a superuser opens read-only,
+and the groups themselves are read-only to them (the role Administrator has only
+``auth.view_group``). A superuser sees Django's whole user form.
+"""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ByLand, Erhvervshus, Indikator, Maal, Maaling, MilepaelStatus, Resultatkontrakt
+from .roller import TILDELBARE_ROLLER
+
+Bruger = get_user_model()
 
 
 @admin.register(Erhvervshus)
@@ -80,3 +94,60 @@ class MilepaelStatusAdmin(MaalingAdmin):
 class ByLandAdmin(SimpleHistoryAdmin):
     list_display = ("kommune", "kategori", "kontrakt")
     list_filter = ("kontrakt", "kategori")
+
+
+class BrugerAdmin(UserAdmin):
+    """Django's user admin, narrowed for administrators who are not superusers."""
+
+    list_display = ("username", "first_name", "last_name", "email", "roller", "is_active")
+    list_filter = ("groups", "is_active", "is_superuser")
+    ROLLE_FELTER = (
+        (None, {"fields": ("username", "password")}),
+        ("Personlige oplysninger", {"fields": ("first_name", "last_name", "email")}),
+        ("Roller", {"fields": ("is_active", "groups")}),
+        ("Vigtige datoer", {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="roller")
+    def roller(self, bruger):
+        return ", ".join(g.name for g in bruger.groups.all())
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.ROLLE_FELTER
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("last_login", "date_joined")
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=TILDELBARE_ROLLER)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        # The form offers only the assignable roles; keep any other group a superuser gave.
+        andre = [] if request.user.is_superuser else list(
+            form.instance.groups.exclude(name__in=TILDELBARE_ROLLER)
+        )
+        super().save_related(request, form, formsets, change)
+        form.instance.groups.add(*andre)
+
+
+admin.site.unregister(Bruger)
+admin.site.register(Bruger, BrugerAdmin)

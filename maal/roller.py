@@ -1,20 +1,39 @@
-"""The three roles of DESIGN.md as Django groups with permissions.
+"""The roles of DESIGN.md as Django groups with permissions.
 
 - Registrant: registers and corrects forløb and the other registrations.
 - KKR-læser: reads status pages and downloads reports; changes nothing.
-- Administrator: everything in the contract, the registrations and the reports.
+- Administrator: everything in the contract, the registrations and the reports; in the admin
+  also the users, to give them the roles of :data:`TILDELBARE_ROLLER` (and only those).
+
+A role is membership of its group and nothing else: the admin lets in the members of
+*Administrator* (and superusers) whatever their ``is_staff`` says (``kontrakt.admin``), so no
+flag has to be kept in step with the group. Only a superuser makes superusers, edits another
+superuser, gives single permissions or changes what a group may do.
 """
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 REGISTRANT = "Registrant"
 KKR_LAESER = "KKR-læser"
 ADMINISTRATOR = "Administrator"
 
+# The groups an administrator may give a user in the admin. A new role is added here (and given
+# its permissions in opret_roller); nothing else needs to know the list.
+TILDELBARE_ROLLER = (REGISTRANT, KKR_LAESER, ADMINISTRATOR)
+
 REGISTRERINGER = [
     "virksomhed", "forloeb", "henvisning", "aitjek", "aktivitet", "programdeltagelse",
     "samarbejdsaftale",
 ]
+
+
+def er_administrator(bruger) -> bool:
+    """An active superuser or member of the group Administrator: who may open the admin."""
+    if not bruger.is_active:
+        return False
+    return bruger.is_superuser or bruger.groups.filter(name=ADMINISTRATOR).exists()
 
 
 def _perms(app_label, models, actions):
@@ -24,8 +43,21 @@ def _perms(app_label, models, actions):
     )
 
 
-def opret_roller(**kwargs):
-    """Create or refresh the three groups; safe to run after every migrate."""
+def _brugeradministration(using):
+    """Users (no deleting: a user who leaves is made inactive, so the history keeps their name),
+    the groups read-only, and unlocking accounts locked by django-axes when it is installed."""
+    perms = [*_perms("auth", ["user"], ("view", "add", "change")),
+             *_perms("auth", ["group"], ("view",))]
+    if apps.is_installed("axes"):
+        # Whatever the order of INSTALLED_APPS, make its permissions exist before they are given.
+        create_permissions(apps.get_app_config("axes"), verbosity=0, using=using)
+        perms += [*_perms("axes", ["accessattempt"], ("view", "delete")),
+                  *_perms("axes", ["accesslog", "accessfailurelog"], ("view",))]
+    return perms
+
+
+def opret_roller(using="default", **kwargs):
+    """Create or refresh the groups; safe to run after every migrate."""
     laes = ("view",)
     alt = ("view", "add", "change", "delete")
     status = Permission.objects.filter(
@@ -46,6 +78,7 @@ def opret_roller(**kwargs):
     laeser.permissions.set([*status])
 
     admin, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
-    admin.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["forloeb", "maal", "rapporter"])
-    )
+    admin.permissions.set([
+        *Permission.objects.filter(content_type__app_label__in=["forloeb", "maal", "rapporter"]),
+        *_brugeradministration(using),
+    ])

@@ -33,12 +33,25 @@ def kkr_laeser(django_user_model):
 
 @pytest.fixture
 def administrator(django_user_model):
-    return _bruger(django_user_model, "administrator", ADMINISTRATOR, is_staff=True)
+    """Member of the group Administrator and nothing else (no is_staff): the role alone counts."""
+    return _bruger(django_user_model, "administrator", ADMINISTRATOR)
 
 
 @pytest.fixture
 def udenforstaaende(django_user_model):
+    """Logged in, but with no role."""
     return _bruger(django_user_model, "udenforstaaende")
+
+
+@pytest.fixture
+def inaktiv(django_user_model):
+    """An administrator made inactive: no role counts any more."""
+    return _bruger(django_user_model, "inaktiv", ADMINISTRATOR, is_active=False)
+
+
+@pytest.fixture
+def superbruger(django_user_model):
+    return django_user_model.objects.create_superuser("chef", password="hemmeligt-kodeord")
 
 
 @pytest.fixture
