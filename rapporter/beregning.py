@@ -25,6 +25,17 @@ Decisions where the contract is silent (each is tested in ``tests/rapporter/test
   target, or without an actual figure.
 - **A finished year** is ``helaar`` seen after 31 December of the contract year. ``H1`` and a
   status date (even 31 December) are always judged as "during the year".
+- **Målinger** (and the two figures of a ``forhold``): the latest of the contract year dated on
+  or before the period's end counts, on the same date the one entered last. A finished year
+  takes the latest of its year whatever its date, since final figures arrive after 31 December;
+  the bound is :func:`indtastet_til`, the one place this is decided.
+- **Milepæle.** During the year (H1, a status date, helår before it ends) the latest status dated
+  on or before the period's end counts, final or not; none yet is ``ikke_startet``. A finished
+  year counts only the administrator's final assessment of it (``endelig``, ``opfyldt`` or
+  ``ikke_opfyldt``, dated 31 December or later): the latest one, whatever its date; until it is
+  given the milepæl is ``afventer``, never a status carried over from the year
+  (:func:`gaeldende_milepael`). ``ikke_opfyldt`` exists only as a final assessment (checked in
+  ``maal.models.MilepaelStatus.clean``), so during the year a milepæl is never "failed" early.
 - **Dækning with no set.** When the known set is empty (no local operators in the region) there
   is nothing to cover: ``afventer``, like an ``andel`` with an empty denominator.
 - **Iværksætter and 29 February.** A company founded on 29 February turns three on 1 March
@@ -35,8 +46,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
@@ -227,12 +238,14 @@ class MaaltVaerdi:
 
 @dataclass(frozen=True)
 class MilepaelTal:
-    """A milestone status (a ``MilepaelStatus`` row)."""
+    """A milestone status (a ``MilepaelStatus`` row); ``endelig`` marks the administrator's final
+    assessment of the year."""
 
     status: str
     dato: date
     fortaelling: str = ""
     id: int = 0
+    endelig: bool = False
 
 
 @dataclass(frozen=True)
@@ -302,6 +315,70 @@ class Resultat:
             post["andel_land"] = json_tal(self.detaljer.get("andel_land"))
             post["befolkningsandel_land"] = json_tal(self.detaljer.get("befolkningsandel_land"))
         return post
+
+    def til_snapshot(self) -> dict:
+        """Every field as plain JSON, for an approved report's snapshot (``Godkendelse``):
+        :meth:`fra_snapshot` gives back an equal Resultat, ``detaljer`` included."""
+        return {f.name: _til_json(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def fra_snapshot(cls, data: dict) -> Resultat:
+        """The Resultat stored by :meth:`til_snapshot`. A field added since the snapshot was
+        taken keeps its default; a key no longer a field is ignored."""
+        navne = {f.name for f in fields(cls)}
+        return cls(**{k: _fra_json(v) for k, v in data.items() if k in navne})
+
+
+# The kinds put dates, Decimals and (possibly) small dataclasses of this module into
+# ``detaljer``; JSON has none of them, so they are stored tagged and read back as they were.
+_DATO, _TIDSPUNKT, _DECIMAL, _TUPEL, _KLASSE = (
+    "__dato__", "__tidspunkt__", "__decimal__", "__tupel__", "__klasse__"
+)
+
+
+def _til_json(vaerdi):
+    if isinstance(vaerdi, datetime):
+        return {_TIDSPUNKT: vaerdi.isoformat()}
+    if isinstance(vaerdi, date):
+        return {_DATO: vaerdi.isoformat()}
+    if isinstance(vaerdi, Decimal):
+        return {_DECIMAL: str(vaerdi)}
+    if isinstance(vaerdi, StrEnum):
+        return str(vaerdi)
+    if is_dataclass(vaerdi) and not isinstance(vaerdi, type):
+        return {_KLASSE: type(vaerdi).__name__,
+                "felter": {f.name: _til_json(getattr(vaerdi, f.name)) for f in fields(vaerdi)}}
+    if isinstance(vaerdi, dict):
+        return {str(k): _til_json(v) for k, v in vaerdi.items()}
+    if isinstance(vaerdi, tuple):
+        return {_TUPEL: [_til_json(v) for v in vaerdi]}
+    if isinstance(vaerdi, list | set | frozenset):
+        elementer = sorted(vaerdi) if isinstance(vaerdi, set | frozenset) else vaerdi
+        return [_til_json(v) for v in elementer]
+    return vaerdi
+
+
+def _fra_json(vaerdi):
+    if isinstance(vaerdi, list):
+        return [_fra_json(v) for v in vaerdi]
+    if not isinstance(vaerdi, dict):
+        return vaerdi
+    if len(vaerdi) == 1:
+        ((noegle, indhold),) = vaerdi.items()
+        if noegle == _DATO:
+            return date.fromisoformat(indhold)
+        if noegle == _TIDSPUNKT:
+            return datetime.fromisoformat(indhold)
+        if noegle == _DECIMAL:
+            return Decimal(indhold)
+        if noegle == _TUPEL:
+            return tuple(_fra_json(v) for v in indhold)
+    if set(vaerdi) == {_KLASSE, "felter"}:
+        klasse = globals().get(vaerdi[_KLASSE])
+        if not (isinstance(klasse, type) and is_dataclass(klasse)):
+            raise ValueError(f"Ukendt klasse '{vaerdi[_KLASSE]}' i et gemt resultat.")
+        return klasse(**{k: _fra_json(v) for k, v in vaerdi["felter"].items()})
+    return {k: _fra_json(v) for k, v in vaerdi.items()}
 
 
 def json_tal(tal: float | int | Decimal | None) -> float | int | None:
@@ -435,18 +512,36 @@ def status_for(
     return Status.PAA_SPORET if opfylder(retning, faktisk, maalvaerdi) else Status.BAGUD
 
 
+def indtastet_til(periode: Periode, idag: date) -> date | None:
+    """The last date an entered value (a måling) may carry to count in ``periode``: the period's
+    end, or ``None`` (no bound) for a finished year, whose final figures arrive after 31
+    December. Selectors, the engine, the goal page and the workbook all take the bound from
+    here."""
+    return None if periode.helaar_afsluttet(idag) else periode.til
+
+
 def seneste_maaling(
-    maalinger: Iterable[MaaltVaerdi], noegle: str, til: date
+    maalinger: Iterable[MaaltVaerdi], noegle: str, til: date | None
 ) -> MaaltVaerdi | None:
-    """The value that counts for a period ending ``til``: the latest dated on or before it,
-    ties broken by the later entry (higher id). The caller passes only the contract year's."""
-    kandidater = [m for m in maalinger if m.noegle == noegle and m.dato <= til]
+    """The value that counts for a period whose bound is ``til`` (:func:`indtastet_til`): the
+    latest dated on or before it (any date for ``None``), ties broken by the later entry (higher
+    id). The caller passes only the contract year's."""
+    kandidater = [
+        m for m in maalinger if m.noegle == noegle and (til is None or m.dato <= til)
+    ]
     return max(kandidater, key=lambda m: (m.dato, m.id), default=None)
 
 
-def seneste_milepael(statusser: Iterable[MilepaelTal], til: date) -> MilepaelTal | None:
-    """The milestone status that counts: the latest dated on or before ``til`` (ties by id)."""
-    kandidater = [s for s in statusser if s.dato <= til]
+def gaeldende_milepael(
+    statusser: Iterable[MilepaelTal], periode: Periode, idag: date
+) -> MilepaelTal | None:
+    """The milestone status that counts in ``periode``: in a finished year the latest final
+    assessment whatever its date, otherwise the latest status dated on or before the period's
+    end (ties by id). ``None`` when there is none."""
+    if periode.helaar_afsluttet(idag):
+        kandidater = [s for s in statusser if s.endelig]
+    else:
+        kandidater = [s for s in statusser if s.dato <= periode.til]
     return max(kandidater, key=lambda s: (s.dato, s.id), default=None)
 
 
@@ -615,13 +710,20 @@ def resultat_forhold(
     )
 
 
-def resultat_milepael(d: IndikatorDef, seneste: MilepaelTal | None) -> Resultat:
-    """A milestone: the status an administrator set, ``ikke_startet`` before any."""
-    if seneste is None:
-        status, detaljer = Status.IKKE_STARTET, {}
+def resultat_milepael(
+    d: IndikatorDef, statusser: Iterable[MilepaelTal], periode: Periode, idag: date
+) -> Resultat:
+    """A milestone: the status that counts (:func:`gaeldende_milepael`). Before any status it
+    is ``ikke_startet`` during the year and ``afventer`` in a finished year, which waits for the
+    final assessment."""
+    gaeldende = gaeldende_milepael(statusser, periode, idag)
+    if gaeldende is None:
+        afsluttet = periode.helaar_afsluttet(idag)
+        status, detaljer = (Status.AFVENTER if afsluttet else Status.IKKE_STARTET), {}
     else:
-        status = Status(seneste.status)
-        detaljer = {"dato": seneste.dato, "fortaelling": seneste.fortaelling}
+        status = Status(gaeldende.status)
+        detaljer = {"dato": gaeldende.dato, "fortaelling": gaeldende.fortaelling,
+                    "endelig": gaeldende.endelig, "id": gaeldende.id}
     return _resultat(
         d, maalvaerdi=None, faktisk=None, forventet=None, status=status, detaljer=detaljer
     )
@@ -630,7 +732,7 @@ def resultat_milepael(d: IndikatorDef, seneste: MilepaelTal | None) -> Resultat:
 # The order of the status tally; the first four are always shown during the year.
 OPTAELLING_UNDERVEJS = ("paa_sporet", "taet_paa", "bagud", "afventer", "uden_maaltal")
 OPTAELLING_AFSLUTTET = ("opfyldt", "ikke_opfyldt", "afventer", "uden_maaltal")
-MILEPAEL_ORDEN = ("opfyldt", "i_gang", "ikke_startet")
+MILEPAEL_ORDEN = ("opfyldt", "ikke_opfyldt", "i_gang", "ikke_startet", "afventer")
 
 
 def status_optaelling(

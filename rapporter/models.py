@@ -9,12 +9,25 @@
 Writes go through ``rapporter.godkendelse``; both keep their history.
 """
 
+from datetime import date, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from forloeb.historik import Historik
 from maal.models import Indikator, Maal, Resultatkontrakt
+
+from .beregning import MAANEDER
+
+
+def dansk_dato(tidspunkt: date | datetime) -> str:
+    """"14. august 2025"; a moment is read in Danish local time."""
+    if isinstance(tidspunkt, datetime):
+        tidspunkt = timezone.localdate(tidspunkt) if timezone.is_aware(tidspunkt) \
+            else tidspunkt.date()
+    return f"{tidspunkt.day}. {MAANEDER[tidspunkt.month - 1]} {tidspunkt.year}"
 
 
 class Rapportperiode(models.TextChoices):
@@ -102,3 +115,21 @@ class Godkendelse(models.Model):
     def __str__(self):
         return (f"{self.get_periode_display()} {self.kontrakt.aar}, "
                 f"{self.kontrakt.erhvervshus}: version {self.version}")
+
+    @property
+    def maerke(self) -> str:
+        """The mark KKR sees: "Godkendt 14. august 2025 af Anne Hansen, version 1"."""
+        return (f"Godkendt {dansk_dato(self.tidspunkt)} af {self.godkendt_af_navn}, "
+                f"version {self.version}")
+
+    def som_json(self) -> dict:
+        """Who approved which version when, as the JSON report carries it (plus the mark and
+        the date as words, for the report's own lines)."""
+        tidspunkt = self.tidspunkt
+        if timezone.is_aware(tidspunkt):
+            tidspunkt = timezone.localtime(tidspunkt)
+        return {
+            "version": self.version, "godkendt_af": self.godkendt_af_navn,
+            "tidspunkt": tidspunkt.isoformat(), "kommentar": self.kommentar,
+            "tekst": self.maerke, "dato": dansk_dato(self.tidspunkt), "periode": self.periode,
+        }

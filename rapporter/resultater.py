@@ -34,8 +34,9 @@ def indikator_resultater(
     maalte_noegler = {d.noegle for d in defs if d.art == "maaling"} | {
         d.parametre[del_] for d in defs if d.art == "forhold" for del_ in ("taeller", "naevner")
     }
-    maalinger = selectors.maalinger(kontrakt, maalte_noegler, periode.til) if maalte_noegler else []
-    milepaele = selectors.milepaele(kontrakt, periode.til) if "milepael" in arter else {}
+    til = beregning.indtastet_til(periode, idag)  # no date bound in a finished year
+    maalinger = selectors.maalinger(kontrakt, maalte_noegler, til) if maalte_noegler else []
+    milepaele = selectors.milepaele(kontrakt, til) if "milepael" in arter else {}
 
     resultater = []
     for d in defs:
@@ -50,15 +51,14 @@ def indikator_resultater(
             daekkede, alle = selectors.daekning(kontrakt, d.parametre, periode)
             r = beregning.resultat_daekning(d, daekkede, alle, periode, idag)
         elif d.art == "maaling":
-            seneste = beregning.seneste_maaling(maalinger, d.noegle, periode.til)
+            seneste = beregning.seneste_maaling(maalinger, d.noegle, til)
             r = beregning.resultat_maaling(d, seneste, periode, idag)
         elif d.art == "forhold":
-            taeller = beregning.seneste_maaling(maalinger, d.parametre["taeller"], periode.til)
-            naevner = beregning.seneste_maaling(maalinger, d.parametre["naevner"], periode.til)
+            taeller = beregning.seneste_maaling(maalinger, d.parametre["taeller"], til)
+            naevner = beregning.seneste_maaling(maalinger, d.parametre["naevner"], til)
             r = beregning.resultat_forhold(d, taeller, naevner, periode, idag)
         elif d.art == "milepael":
-            seneste = beregning.seneste_milepael(milepaele.get(d.id, []), periode.til)
-            r = beregning.resultat_milepael(d, seneste)
+            r = beregning.resultat_milepael(d, milepaele.get(d.id, []), periode, idag)
         else:
             raise ValueError(f"Ukendt indikatorart '{d.art}' for {d.noegle}.")
         resultater.append(r)
@@ -67,6 +67,15 @@ def indikator_resultater(
 
 @dataclass(frozen=True)
 class Rapport:
+    """A contract's figures for a period: today's (``aktuel``), or as approved.
+
+    ``godkendelse`` is the newest approval of the period (:meth:`Godkendelse.som_json`), or None
+    when it was never approved: with ``aktuel`` False the figures are that approval's snapshot
+    (``rapporter.godkendelse.godkendt_rapport``), with ``aktuel`` True they are today's and the
+    approval is what they are compared with. ``forklaringer`` are the explanations' texts keyed
+    (goal number, indicator key or None for the goal's own), as approved or as they stand.
+    """
+
     kontrakt_navn: str
     erhvervshus: str
     aar: int
@@ -74,9 +83,40 @@ class Rapport:
     periode: Periode
     beregnet: datetime
     resultater: list[Resultat] = field(default_factory=list)
+    godkendelse: dict | None = None
+    aktuel: bool = True
+    forklaringer: dict[tuple[int, str | None], str] = field(default_factory=dict)
+
+    @property
+    def godkendt(self) -> bool:
+        """True when the figures are an approved version's, not today's."""
+        return self.godkendelse is not None and not self.aktuel
+
+    @property
+    def godkendelse_tekst(self) -> str:
+        """The approval line of the report: the mark of the approved version, "Ikke godkendt",
+        or for today's figures of an approved period which version they are not."""
+        if self.godkendelse is None:
+            return "Ikke godkendt"
+        if not self.aktuel:
+            return self.godkendelse["tekst"]
+        g = self.godkendelse
+        return (f"Dagens tal – godkendt version {g['version']} er fra {g['dato']} "
+                f"af {g['godkendt_af']}")
+
+    def forklaring(self, maal_nr: int, noegle: str | None = None) -> str:
+        """The explanation of an indicator (its own, else its goal's) or, without ``noegle``,
+        of the goal; "" when there is none."""
+        if noegle is not None and (maal_nr, noegle) in self.forklaringer:
+            return self.forklaringer[(maal_nr, noegle)]
+        return self.forklaringer.get((maal_nr, None), "")
 
     def som_json(self) -> dict:
         """The machine-readable report of KONTRAKT-2025.md."""
+        godkendelse = None
+        if self.godkendelse is not None:
+            godkendelse = {k: self.godkendelse[k]
+                           for k in ("version", "godkendt_af", "tidspunkt", "kommentar", "tekst")}
         return {
             "kontrakt": {
                 "erhvervshus": self.erhvervshus, "aar": self.aar, "modpart": self.modpart,
@@ -87,6 +127,8 @@ class Rapport:
                 "til": self.periode.til.isoformat(), "titel": self.periode.titel,
             },
             "beregnet": _lokal(self.beregnet).isoformat(),
+            "godkendelse": godkendelse,
+            "aktuel": self.aktuel,
             "indikatorer": [r.som_json() for r in self.resultater],
         }
 
