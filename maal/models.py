@@ -6,9 +6,12 @@ An indicator says *what* to count through its kind (``art``) and its ``parametre
 the admin without code.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from forloeb.historik import Historik
 from forloeb.models import Kommune, Region
@@ -66,6 +69,7 @@ class Resultatkontrakt(models.Model):
         permissions = [
             ("se_status", "Kan se status og rapporter"),
             ("godkend_rapport", "Kan godkende og låse halvårsrapporter"),
+            ("se_datakvalitet", "Kan se datakvalitet (administratorer og KKR-læsere)"),
         ]
 
     def __str__(self):
@@ -235,18 +239,31 @@ def maalbare_noegler(erhvervshus_id: int, aar: int) -> set[str]:
 
 
 class MilepaelStatus(models.Model):
-    """A milestone's status with its dated narrative; the latest on or before a period's end
-    counts, and earlier ones stay as history."""
+    """A milestone's status with its dated narrative; earlier ones stay as history.
+
+    During the year the latest dated on or before a period's end counts. A finished year counts
+    only the administrator's final assessment (``endelig``): ``opfyldt`` or ``ikke_opfyldt``,
+    dated from 31 December of the contract year up to today; until then the milepæl is
+    ``afventer`` (KONTRAKT-2025.md, Status; the rule is ``rapporter.beregning``'s).
+    ``ikke_opfyldt`` is only given as a final assessment."""
 
     class Status(models.TextChoices):
         IKKE_STARTET = "ikke_startet", "Ikke startet"
         I_GANG = "i_gang", "I gang"
         OPFYLDT = "opfyldt", "Opfyldt"
+        IKKE_OPFYLDT = "ikke_opfyldt", "Ikke opfyldt"
+
+    ENDELIGE = (Status.OPFYLDT, Status.IKKE_OPFYLDT)
 
     indikator = models.ForeignKey(
         Indikator, on_delete=models.CASCADE, related_name="milepaelstatusser"
     )
     status = models.CharField("status", max_length=15, choices=Status.choices)
+    endelig = models.BooleanField(
+        "endelig vurdering af året", default=False,
+        help_text="Administratorens endelige vurdering, når året er slut: Opfyldt eller Ikke "
+        "opfyldt. Kun den tæller for det afsluttede år.",
+    )
     dato = models.DateField("dato")
     fortaelling = models.TextField("beskrivelse", help_text="Hvad er sket, og hvad mangler?")
     indtastet = models.DateTimeField("indtastet", auto_now_add=True)
@@ -262,11 +279,29 @@ class MilepaelStatus(models.Model):
         ordering = ["indikator", "-dato", "-id"]
 
     def __str__(self):
-        return f"{self.indikator.noegle}: {self.get_status_display()} ({self.dato:%d-%m-%Y})"
+        endelig = ", endelig" if self.endelig else ""
+        return (f"{self.indikator.noegle}: {self.get_status_display()}{endelig} "
+                f"({self.dato:%d-%m-%Y})")
 
     def clean(self):
         if self.indikator_id and self.indikator.art != Indikator.Art.MILEPAEL:
             raise ValidationError({"indikator": "Status kan kun sættes på en milepæl."})
+        fejl = {}
+        if self.endelig and self.status and self.status not in self.ENDELIGE:
+            fejl["status"] = ("Den endelige vurdering af året er enten »Opfyldt« eller »Ikke "
+                              "opfyldt«.")
+        elif not self.endelig and self.status == self.Status.IKKE_OPFYLDT:
+            fejl["status"] = ("»Ikke opfyldt« gives kun som endelig vurdering af året. Sæt "
+                              "flueben i »Endelig vurdering af året«, eller vælg en anden status.")
+        if self.endelig and self.dato and self.indikator_id:
+            aarets_slut = date(self.indikator.maal.kontrakt.aar, 12, 31)
+            if self.dato < aarets_slut:
+                fejl["dato"] = (f"Den endelige vurdering af året dateres tidligst "
+                                f"{aarets_slut:%d-%m-%Y}, når året er slut.")
+            elif self.dato > timezone.localdate():
+                fejl["dato"] = "Den endelige vurdering kan ikke dateres i fremtiden."
+        if fejl:
+            raise ValidationError(fejl)
 
 
 class ByLand(models.Model):

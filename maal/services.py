@@ -20,11 +20,13 @@ def maaling_create(
 
 
 def milepael_status_create(
-    *, indikator: Indikator, status: str, dato: date, fortaelling: str, bruger=None,
-    aarsag: str = "",
+    *, indikator: Indikator, status: str, dato: date, fortaelling: str, endelig: bool = False,
+    bruger=None, aarsag: str = "",
 ) -> MilepaelStatus:
+    """A milestone status; ``endelig`` for the final assessment of a finished year (opfyldt or
+    ikke_opfyldt, dated 31 December or later: ``MilepaelStatus.clean``)."""
     milepael = MilepaelStatus(
-        indikator=indikator, status=status, dato=dato, fortaelling=fortaelling,
+        indikator=indikator, status=status, endelig=endelig, dato=dato, fortaelling=fortaelling,
         indtastet_af=bruger,
     )
     return gem(milepael, bruger=bruger, aarsag=aarsag)

@@ -68,6 +68,7 @@ from .beregning import (
     Periode,
     Resultat,
     forventet_pro_rata,
+    indtastet_til,
     status_optaelling,
 )
 from .diagrammer import fremskrivning
@@ -117,16 +118,17 @@ def rapport_arbejdsbog(rapport: Rapport) -> bytes:
     _oversigt(wb, rapport, maal, idag)
     for et_maal in maal:
         _maal_ark(wb, rapport, et_maal, idag)
-    for navn, queryset in periodens_registreringer(kontrakt, rapport.periode).items():
+    for navn, queryset in periodens_registreringer(kontrakt, rapport.periode, idag).items():
         skriv_ark(wb, ARK[navn], queryset)
     return som_bytes(wb)
 
 
-def periodens_registreringer(kontrakt: Resultatkontrakt, periode) -> dict:
+def periodens_registreringer(kontrakt: Resultatkontrakt, periode, idag: date) -> dict:
     """The period's records, sheet by sheet: forløb gennemført in it or still igangværende at
     its end, the dated records in it, the målinger that may count, and the companies and
     aktører they name (so the sheets import on their own)."""
     i_perioden = Q(dato__gte=periode.fra, dato__lte=periode.til)
+    til = indtastet_til(periode, idag)  # a finished year's målinger may be dated after it
     forloeb = Forloeb.objects.filter(
         Q(slutdato__gte=periode.fra, slutdato__lte=periode.til)
         | Q(slutdato__isnull=True, startdato__lte=periode.til)
@@ -152,7 +154,8 @@ def periodens_registreringer(kontrakt: Resultatkontrakt, periode) -> dict:
         "Programmer": programmer,
         "Samarbejdsaftaler": aftaler,
         "Maalinger": Maaling.objects.filter(
-            erhvervshus=kontrakt.erhvervshus, aar=kontrakt.aar, dato__lte=periode.til
+            erhvervshus=kontrakt.erhvervshus, aar=kontrakt.aar,
+            **({} if til is None else {"dato__lte": til}),
         ),
     }
     return {navn: ark[navn] for navn in ARK_NAVNE}
@@ -535,7 +538,10 @@ def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport)
     dele = ["taeller"] if r.art == "maaling" else ["taeller", "naevner"]
     raekker = []
     for del_ in dele:
-        for nr, m in enumerate(selectors.indikator_poster(indikator, rapport.periode, del_)):
+        poster = selectors.indikator_poster(
+            indikator, rapport.periode, del_, idag=rapport_dag(rapport)
+        )
+        for nr, m in enumerate(poster):
             # indikator_poster lists the latest first: the one the engine counts.
             raekker.append([m.noegle, m.dato, float(m.vaerdi), m.kilde, m.kommentar,
                             "ja" if nr == 0 else "nej"])
@@ -547,13 +553,15 @@ def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport)
 
 
 def _milepael(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport) -> None:
-    statusser = list(selectors.indikator_poster(indikator, rapport.periode))
+    statusser = list(
+        selectors.indikator_poster(indikator, rapport.periode, idag=rapport_dag(rapport))
+    )
     if statusser:
         ombryd = Alignment(wrap_text=True, vertical="top")
         blad.tabel(
             ["Dato", "Status", "Beskrivelse", "Gælder i perioden"],
             [[s.dato, s.get_status_display(), celle(blad.ws, s.fortaelling, alignment=ombryd),
-              "ja" if nr == 0 else "nej"] for nr, s in enumerate(statusser)],
+              "ja" if s.pk == r.detaljer.get("id") else "nej"] for s in statusser],
         )
     else:
         blad.linje("Der er endnu ikke sat en status for milepælen.", font=DAEMPET_FONT)

@@ -28,7 +28,10 @@ def standard_periode(aar: int, idag: date) -> Periode:
 
 
 class PeriodeForm(forms.Form):
-    """``?hus=1&aar=2025&periode=H1|helaar|YYYY-MM-DD``; all optional.
+    """``?hus=1&aar=2025&periode=H1|helaar|YYYY-MM-DD&aktuel=1&version=2``; all optional.
+
+    ``aktuel`` asks for today's figures of an approved period (which otherwise shows as
+    approved), ``version`` for an older approved version; the status views check that it exists.
 
     ``hus`` (an erhvervshus' id) matters only where several houses have contracts; without it
     the house of the newest contract is shown (the first by name on a tie). After
@@ -39,9 +42,13 @@ class PeriodeForm(forms.Form):
     hus = forms.IntegerField(label="Erhvervshus", required=False)
     aar = forms.IntegerField(label="År", required=False)
     periode = forms.CharField(label="Periode", required=False, max_length=20)
+    aktuel = forms.BooleanField(label="Dagens tal", required=False)
+    version = forms.IntegerField(label="Version", required=False, min_value=1)
 
     def __init__(self, data, *, kontrakter, idag: date):
-        super().__init__({k: data.get(k, "") for k in ("hus", "aar", "periode")})
+        super().__init__(
+            {k: data.get(k, "") for k in ("hus", "aar", "periode", "aktuel", "version")}
+        )
         self.alle_kontrakter = sorted(
             kontrakter, key=lambda k: (-k.aar, k.erhvervshus.navn)
         )
@@ -66,6 +73,11 @@ class PeriodeForm(forms.Form):
         return self.hus_query + urlencode(
             {"aar": self.kontrakt.aar, "periode": self.valgt_periode.navn}
         )
+
+    @property
+    def afsluttet(self) -> bool:
+        """The chosen period is a finished year (``helaar`` after 31 December)."""
+        return self.valgt_periode is not None and self.valgt_periode.helaar_afsluttet(self.idag)
 
     @property
     def aarstal(self) -> list[int]:
@@ -134,7 +146,11 @@ class MaalingForm(KontraktaarForm):
         label="Værdi", max_digits=16, decimal_places=2, localize=True,
         help_text="Procent skrives som tal (52,5 for 52,5 %), beløb i hele kroner.",
     )
-    dato = forms.DateField(label="Dato for målingen", widget=dato_widget())
+    dato = forms.DateField(
+        label="Dato for målingen", widget=dato_widget(),
+        help_text="En måling dateret efter 31. december (et endeligt tal) tæller kun for hele "
+        "det afsluttede år, ikke for 1. halvår eller en statusdato.",
+    )
     kilde = forms.CharField(
         label="Kilde", max_length=300,
         help_text="F.eks. Erhvervsstyrelsen, brugerevaluering 2025 (foreløbig).",
@@ -143,15 +159,46 @@ class MaalingForm(KontraktaarForm):
         label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, noegler: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, noegler: list[tuple[str, str]], idag: date | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["noegle"].choices = noegler
+        self.idag = idag
+
+    def clean_dato(self):
+        """In the contract year, or after it up to today: a final figure for the finished year
+        (KONTRAKT-2025.md, "A maaling"), which counts for helår only."""
+        dato = self.cleaned_data["dato"]
+        if dato.year > self.aar:
+            if self.idag is not None and dato > self.idag:
+                raise forms.ValidationError(
+                    f"En måling dateret efter kontraktåret {self.aar} er et endeligt tal for "
+                    "året; den kan ikke dateres i fremtiden."
+                )
+            return dato
+        return super().clean_dato()
 
 
 class MilepaelForm(KontraktaarForm):
+    """A milestone status during the year (dated in the contract year), or, with ``endelig``,
+    the final assessment of the finished year: Opfyldt or Ikke opfyldt, dated 31 December or
+    later up to today. The combinations are checked by ``MilepaelStatus.clean``, whose Danish
+    messages land next to the fields."""
+
     status = forms.ChoiceField(label="Status", choices=MilepaelStatus.Status.choices)
+    endelig = forms.BooleanField(
+        label="Endelig vurdering af året", required=False,
+        help_text="Når året er slut: Opfyldt eller Ikke opfyldt. Kun den endelige vurdering "
+        "tæller for det afsluttede år; indtil den er givet, afventer milepælen.",
+    )
     dato = forms.DateField(label="Dato", widget=dato_widget())
     fortaelling = forms.CharField(
         label="Beskrivelse", widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Hvad er sket, og hvad mangler? Vises for KKR på målets side.",
     )
+
+    def clean_dato(self):
+        if self.cleaned_data.get("endelig"):
+            # The final assessment is given after the year; MilepaelStatus.clean bounds it.
+            return self.cleaned_data["dato"]
+        return super().clean_dato()

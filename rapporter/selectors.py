@@ -400,8 +400,10 @@ def daekning(
     return [navn for navn, daekket in raekker if daekket], [navn for navn, _ in raekker]
 
 
-def maalinger(kontrakt: Resultatkontrakt, noegler, til: date) -> list[MaaltVaerdi]:
-    """The entered values of the contract's house and year for ``noegler``, dated ≤ ``til``."""
+def maalinger(kontrakt: Resultatkontrakt, noegler, til: date | None) -> list[MaaltVaerdi]:
+    """The entered values of the contract's house and year for ``noegler``, dated ≤ ``til``
+    (every date for ``None``: a finished year, see :func:`beregning.indtastet_til`)."""
+    filtre = {"dato__lte": til} if til is not None else {}
     return [
         MaaltVaerdi(
             noegle=r["noegle"], vaerdi=float(r["vaerdi"]), dato=r["dato"], kilde=r["kilde"],
@@ -409,21 +411,25 @@ def maalinger(kontrakt: Resultatkontrakt, noegler, til: date) -> list[MaaltVaerd
         )
         for r in Maaling.objects.filter(
             erhvervshus_id=kontrakt.erhvervshus_id, aar=kontrakt.aar, noegle__in=list(noegler),
-            dato__lte=til,
+            **filtre,
         ).values("id", "noegle", "vaerdi", "dato", "kilde", "kommentar")
     ]
 
 
-def milepaele(kontrakt: Resultatkontrakt, til: date) -> dict[int, list[MilepaelTal]]:
-    """The milestone statuses of the contract dated ≤ ``til``, per indicator id."""
+def milepaele(kontrakt: Resultatkontrakt, til: date | None) -> dict[int, list[MilepaelTal]]:
+    """The milestone statuses of the contract dated ≤ ``til`` (all for ``None``: a finished
+    year, whose final assessments are dated after it), per indicator id. Which one counts is
+    :func:`beregning.gaeldende_milepael`."""
     pr_indikator: dict[int, list[MilepaelTal]] = defaultdict(list)
+    filtre = {"dato__lte": til} if til is not None else {}
     raekker = MilepaelStatus.objects.filter(
-        indikator__maal__kontrakt=kontrakt, dato__lte=til
-    ).values("id", "indikator_id", "status", "dato", "fortaelling")
+        indikator__maal__kontrakt=kontrakt, **filtre
+    ).values("id", "indikator_id", "status", "dato", "fortaelling", "endelig")
     for r in raekker:
         pr_indikator[r["indikator_id"]].append(
             MilepaelTal(
-                status=r["status"], dato=r["dato"], fortaelling=r["fortaelling"], id=r["id"]
+                status=r["status"], dato=r["dato"], fortaelling=r["fortaelling"], id=r["id"],
+                endelig=r["endelig"],
             )
         )
     return pr_indikator
@@ -433,7 +439,9 @@ def milepaele(kontrakt: Resultatkontrakt, til: date) -> dict[int, list[MilepaelT
 # Drill-down: the records behind a figure
 
 
-def indikator_poster(indikator: Indikator, periode: Periode, del_: str = "taeller") -> QuerySet:
+def indikator_poster(
+    indikator: Indikator, periode: Periode, del_: str = "taeller", *, idag: date | None = None
+) -> QuerySet:
     """Exactly the records behind an indicator's ``taeller`` (or ``naevner``) in ``periode``.
 
     - ``antal``: the counted records (forløb, AI-tjek, aktiviteter), or for counts of distinct
@@ -444,9 +452,11 @@ def indikator_poster(indikator: Indikator, periode: Periode, del_: str = "taelle
     - ``fordeling``: naevner = the guided companies in the house's region; taeller = those in
       kommuner of the category (``land``).
     - ``daekning``: naevner = the whole set of aktører; taeller = those covered.
-    - ``maaling``: the entered values of the year dated ≤ the period's end, latest first (the
-      first is the one that counts); ``forhold``: those of its taeller or naevner key.
-    - ``milepael``: the statuses dated ≤ the period's end, latest first.
+    - ``maaling``: the entered values of the year dated ≤ the period's end (any date in a
+      finished year, when ``idag`` says it is one: :func:`beregning.indtastet_til`), latest
+      first (the first is the one that counts); ``forhold``: those of its taeller or naevner key.
+    - ``milepael``: the statuses within the same bound, latest first; the one that counts is
+      the Resultat's ``detaljer["id"]`` (:func:`beregning.gaeldende_milepael`).
     """
     if del_ not in ("taeller", "naevner"):
         raise ValueError(f"Ukendt del '{del_}': brug 'taeller' eller 'naevner'.")
@@ -483,16 +493,17 @@ def indikator_poster(indikator: Indikator, periode: Periode, del_: str = "taelle
     if art == Indikator.Art.DAEKNING:
         saet = _daekning_qs(kontrakt, parametre, periode)
         return saet.filter(daekket=True) if del_ == "taeller" else saet
+    til = periode.til if idag is None else beregning.indtastet_til(periode, idag)
+    inden = {"dato__lte": til} if til is not None else {}
     if art in (Indikator.Art.MAALING, Indikator.Art.FORHOLD):
         noegle = indikator.noegle if art == Indikator.Art.MAALING else parametre[del_]
         if art == Indikator.Art.MAALING and del_ == "naevner":
             raise ValueError(f"{indikator.noegle} er en måling og har ingen nævner.")
         return Maaling.objects.filter(
-            erhvervshus_id=kontrakt.erhvervshus_id, aar=kontrakt.aar, noegle=noegle,
-            dato__lte=periode.til,
+            erhvervshus_id=kontrakt.erhvervshus_id, aar=kontrakt.aar, noegle=noegle, **inden,
         ).order_by("-dato", "-id")
     if art == Indikator.Art.MILEPAEL:
-        return indikator.milepaelstatusser.filter(dato__lte=periode.til).order_by("-dato", "-id")
+        return indikator.milepaelstatusser.filter(**inden).order_by("-dato", "-id")
     raise ValueError(f"Ukendt indikatorart '{art}'.")
 
 

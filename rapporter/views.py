@@ -7,6 +7,7 @@ reads at the bottom fetch what the goal page shows beside the figures (entry his
 """
 
 import json
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -36,18 +37,22 @@ from maal.models import maalbare_noegler as _maalbare_noegler
 from maal.services import maaling_create, milepael_status_create
 
 from . import diagrammer, selectors
+from . import godkendelse as godkendelser
 from .beregning import (
     STATUS_IKON,
     STATUS_TEKST,
     STATUS_TONE,
     MaaltVaerdi,
     MilepaelTal,
+    gaeldende_milepael,
+    indtastet_til,
     seneste_maaling,
-    seneste_milepael,
     status_optaelling,
 )
 from .excel import rapport_arbejdsbog
 from .forms import MaalingForm, MilepaelForm, PeriodeForm, dato_i_aaret
+from .forms_godkendelse import ForklaringerForm, feltnavn
+from .models import Forklaring, Godkendelse
 from .resultater import indikator_resultater, rapport_for
 
 POSTER_PR_SIDE = 50
@@ -98,16 +103,23 @@ def _ugyldig(request, valg):
 @login_required
 @se_status
 def status(request):
+    """For H1 and helår of an approved period KKR sees the approved version (read from its
+    snapshot, no recount); ``?aktuel=1`` shows today's figures beside it and what changed since,
+    ``?version=N`` an older version."""
     valg = _valg(request)
     if not valg.is_valid():
         return _ugyldig(request, valg)
-    rapport = rapport_for(
-        valg.kontrakt, valg.valgt_periode, idag=valg.idag, beregnet=timezone.localtime()
-    )
+    visning = _visning(valg)
+    if visning is None:
+        return _ugyldig(request, valg)
+    rapport = visning["rapport"]
     maal = list(valg.kontrakt.maal.all())
     return render(request, "rapporter/status.html", {
-        "valg": valg, "rapport": rapport, **_oversigt(maal, rapport.resultater, valg),
-        "igangvaerende": selectors.igangvaerende_forloeb(valg.valgt_periode).count(),
+        "valg": valg, **visning,
+        **_oversigt(maal, rapport.resultater, valg, visning["forklaringer"]),
+        # Today's count: not part of what was approved, so the approved view leaves it out.
+        "igangvaerende": None if visning["vist_godkendt"]
+        else selectors.igangvaerende_forloeb(valg.valgt_periode).count(),
     })
 
 
@@ -149,13 +161,22 @@ def maal_side(request, nummer):
     if not valg.is_valid():
         return _ugyldig(request, valg)
     maal = get_object_or_404(valg.kontrakt.maal, nummer=nummer)
+    godkendelse, versioner = _valgt_godkendelse(valg)
+    if valg.errors:
+        return _ugyldig(request, valg)
     resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=valg.idag)
     paneler = _paneler(maal, resultater, valg)
     taeller_forloeb = any(
         p["indikator"].parametre.get("grundlag") in ("forloeb", "virksomheder") for p in paneler
     )
+    if godkendelse is not None:  # the approved figure beside today's
+        godkendte = {r.noegle: r for r in godkendelser.godkendt_rapport(godkendelse).resultater}
+        for panel in paneler:
+            panel["godkendt"] = godkendte.get(panel["indikator"].noegle)
     return render(request, "rapporter/maal.html", {
         "valg": valg, "maal": maal, "beregnet": timezone.localtime(),
+        "godkendelse": godkendelse, "nyeste": versioner[0] if versioner else None,
+        **_maal_forklaringer(request, maal, paneler, valg),
         "igangvaerende": taeller_forloeb
         and selectors.igangvaerende_forloeb(valg.valgt_periode).count(),
         "paneler": paneler, "har_figurer": any(p.get("figur") for p in paneler),
@@ -229,7 +250,7 @@ def maaling_ny(request):
     kontrakt = valg.kontrakt
     noegler = _noegle_valg(kontrakt)
     form = MaalingForm(
-        request.POST or None, noegler=noegler, aar=kontrakt.aar,
+        request.POST or None, noegler=noegler, aar=kontrakt.aar, idag=valg.idag,
         initial={"noegle": request.GET.get("noegle"),
                  "dato": dato_i_aaret(kontrakt.aar, valg.idag)},
     )
@@ -240,7 +261,7 @@ def maaling_ny(request):
     noegle = form["noegle"].value() or (noegler[0][0] if noegler else "")
     return render(request, "rapporter/maaling_form.html", {
         "valg": valg, "form": form, "noegle": noegle,
-        "historik": _maalinger(kontrakt, [noegle], valg.valgt_periode)[noegle],
+        "historik": _maalinger(kontrakt, [noegle], valg.valgt_periode, valg.idag)[noegle],
         "tilbage": _maal_url(kontrakt, noegle, request.GET),
     })
 
@@ -252,10 +273,12 @@ def milepael_ny(request, noegle):
     if not valg.is_valid():
         return _ugyldig(request, valg)
     indikator = get_object_or_404(_indikatorer(valg.kontrakt), noegle=noegle, art="milepael")
-    historik = _milepaele([indikator], valg.valgt_periode)[indikator.pk]
+    historik = _milepaele([indikator], valg.valgt_periode, valg.idag)[indikator.pk]
+    aaret_slut = valg.idag > date(valg.kontrakt.aar, 12, 31)  # time for the final assessment
     form = MilepaelForm(request.POST or None, aar=valg.kontrakt.aar, initial={
-        "dato": dato_i_aaret(valg.kontrakt.aar, valg.idag),
-        "status": historik[0].status if historik else None,
+        "dato": valg.idag if aaret_slut else dato_i_aaret(valg.kontrakt.aar, valg.idag),
+        "status": None if aaret_slut or not historik else historik[0].status,
+        "endelig": aaret_slut,
     })
     if form.is_valid() and _gem(form, milepael_status_create, indikator=indikator,
                                 bruger=request.user, **form.cleaned_data):
@@ -324,12 +347,21 @@ def _raekker(side, kolonner):
     return [[vaerdi(obj, sti) for _, sti in kolonner] for obj in side.object_list]
 
 
-def _oversigt(maal: list[Maal], resultater, valg) -> dict:
-    """Goals with their results, national and local apart, and the summary strip's tally."""
+def _oversigt(maal: list[Maal], resultater, valg, forklaringer: dict | None = None) -> dict:
+    """Goals with their results and explanations (keyed as :func:`godkendelse.forklaringer`),
+    national and local apart, and the summary strip's tally."""
     efter_maal = {}
     for resultat in resultater:
         efter_maal.setdefault(resultat.maal_nr, []).append(resultat)
-    grupper = [{"maal": m, "resultater": efter_maal.get(m.nummer, [])} for m in maal]
+    forklaringer = forklaringer or {}
+    grupper = [{
+        "maal": m, "resultater": efter_maal.get(m.nummer, []),
+        "forklaring": forklaringer.get((m.nummer, None)),
+        "indikator_forklaringer": [
+            (r, forklaringer[(m.nummer, r.noegle)]) for r in efter_maal.get(m.nummer, [])
+            if (m.nummer, r.noegle) in forklaringer
+        ],
+    } for m in maal]
     afsluttet = valg.valgt_periode.helaar_afsluttet(valg.idag)
     indikatorer, milepaele = status_optaelling(resultater, afsluttet=afsluttet)
     return {
@@ -339,6 +371,74 @@ def _oversigt(maal: list[Maal], resultater, valg) -> dict:
         "milepaele": [_status_tal(s, antal) for s, antal in milepaele],
         "afsluttet": afsluttet,
     }
+
+
+RAPPORTPERIODER = ("H1", "helaar")  # the periods that are explained and approved
+
+
+def _godkendelser(kontrakt, periode) -> list[Godkendelse]:
+    """Every approved version of ``periode`` (H1 or helår), newest first, without the snapshots
+    (one query; none for a status date, which is never approved)."""
+    if periode.navn not in RAPPORTPERIODER:
+        return []
+    return list(Godkendelse.objects.filter(kontrakt=kontrakt, periode=periode.navn)
+                .defer("indhold").order_by("-version"))
+
+
+def _valgt_godkendelse(valg) -> tuple[Godkendelse | None, list[Godkendelse]]:
+    """The approved version the page is about (``?version=N``, else the newest) and every
+    version. An unknown version is an error on ``valg``: the caller shows the period page's
+    error."""
+    versioner = _godkendelser(valg.kontrakt, valg.valgt_periode)
+    nummer = valg.cleaned_data.get("version")
+    if nummer is None:
+        return (versioner[0] if versioner else None), versioner
+    valgt = next((g for g in versioner if g.version == nummer), None)
+    if valgt is None:
+        valg.add_error("version", f"{valg.valgt_periode.titel} har ingen godkendt version "
+                                  f"{nummer}." if valg.valgt_periode.navn in RAPPORTPERIODER
+                       else "Kun 1. halvår og hele året godkendes; en status pr. dato har "
+                            "ingen godkendte versioner.")
+    return valgt, versioner
+
+
+def _visning(valg) -> dict | None:
+    """What the status page shows: the approved report of an approved H1 or helår (unless
+    ``?aktuel=1``), else today's; beside today's, the figures that moved since the approval and
+    the records changed since (:func:`godkendelse.flyttede_tal`, ``aendringer_siden``).
+    ``None`` when the version asked for does not exist."""
+    godkendelse, versioner = _valgt_godkendelse(valg)
+    if valg.errors:
+        return None
+    ud = {"godkendelse": godkendelse, "versioner": versioner,
+          "nyeste": versioner[0] if versioner else None,
+          "vist_godkendt": godkendelse is not None and not valg.cleaned_data["aktuel"],
+          "flyttede": [], "aendringer": []}
+    if ud["vist_godkendt"]:
+        godkendt = godkendelser.godkendt_rapport(godkendelse)
+        return {**ud, "rapport": godkendt, "forklaringer": _godkendte_forklaringer(godkendt)}
+    rapport = rapport_for(
+        valg.kontrakt, valg.valgt_periode, idag=valg.idag, beregnet=timezone.localtime()
+    )
+    ud.update(rapport=rapport, forklaringer=_dagens_forklaringer(valg))
+    if godkendelse is not None:
+        ud["flyttede"] = godkendelser.flyttede_tal(
+            godkendelser.godkendt_rapport(godkendelse), rapport
+        )
+        ud["aendringer"] = godkendelser.aendringer_siden(godkendelse)
+    return ud
+
+
+def _dagens_forklaringer(valg) -> dict:
+    """Today's explanations of the period shown: only H1 and helår are explained."""
+    if valg.valgt_periode.navn not in RAPPORTPERIODER:
+        return {}
+    return godkendelser.forklaringer(valg.kontrakt, valg.valgt_periode.navn)
+
+
+def _godkendte_forklaringer(rapport) -> dict:
+    """The explanations as approved, from the snapshot, keyed as today's."""
+    return getattr(rapport, "forklaringer", None) or {}
 
 
 def _status_tal(status: str, antal: int) -> dict:
@@ -354,8 +454,8 @@ def _paneler(maal: Maal, resultater, valg) -> list[dict]:
     sidste_aar = _sidste_aar(valg)
     periode, idag = valg.valgt_periode, valg.idag
     noegler = [n for i in indikatorer for n in _maalte_noegler(i)]
-    maalinger = _maalinger(valg.kontrakt, noegler, periode)
-    milepaele = _milepaele([i for i in indikatorer if i.art == "milepael"], periode)
+    maalinger = _maalinger(valg.kontrakt, noegler, periode, idag)
+    milepaele = _milepaele([i for i in indikatorer if i.art == "milepael"], periode, idag)
     paneler = []
     for indikator in indikatorer:
         resultat = efter_noegle[indikator.noegle]
@@ -412,6 +512,33 @@ def _figur(indikator, resultat, panel, valg, sidste_aar) -> dict:
             "er målet.",
         }
     return {}
+
+
+def _maal_forklaringer(request, maal, paneler, valg) -> dict:
+    """The goal's explanations for the period shown (H1 or helår) with their history, on the
+    goal and on each panel, and for an administrator the form that writes them."""
+    if valg.valgt_periode.navn not in RAPPORTPERIODER:
+        return {"forklares": False}
+    navn = valg.valgt_periode.navn
+    gemte = {noegle: f for noegle, f in godkendelser.forklaringer(valg.kontrakt, navn).items()
+             if noegle[0] == maal.nummer}
+    historik = {}
+    for h in (Forklaring.history.filter(maal_id=maal.pk, periode=navn)
+              .select_related("history_user", "opdateret_af").order_by("-history_date")):
+        historik.setdefault(h.indikator_id, []).append(h)
+    kan_forklare = request.user.has_perm("rapporter.change_forklaring")
+    form = ForklaringerForm(maal=[maal], eksisterende=gemte) if kan_forklare else None
+    for panel in paneler:
+        indikator = panel["indikator"]
+        panel["forklaring"] = gemte.get((maal.nummer, indikator.noegle))
+        panel["forklaring_historik"] = historik.get(indikator.pk, [])
+        panel["forklaring_felt"] = form and form[feltnavn(maal.nummer, indikator.noegle)]
+        panel["forklaring_anker"] = "forklaring-" + indikator.noegle.replace(".", "-")
+    return {
+        "forklares": True, "kan_forklare": kan_forklare,
+        "forklaring": gemte.get((maal.nummer, None)), "forklaring_historik": historik.get(None, []),
+        "forklaring_felt": form and form[feltnavn(maal.nummer)],
+    }
 
 
 def _sidste_aar(valg) -> dict:
@@ -477,39 +604,45 @@ def _noegle_orden(noegle: str):
     return (int(nummer.lstrip("M") or 0) if nummer.lstrip("M").isdigit() else 99, rest)
 
 
-def _maalinger(kontrakt, noegler: list[str], periode) -> dict[str, list]:
+def _maalinger(kontrakt, noegler: list[str], periode, idag) -> dict[str, list]:
     """Every måling of the keys for the contract's year, newest first, the one that counts in
-    ``periode`` marked ``taeller_med`` (chosen by the engine's rule)."""
+    ``periode`` marked ``taeller_med`` (chosen by the engine's rule) and those beyond the
+    period's bound ``efter_perioden``."""
     raekker = list(
         Maaling.objects.filter(erhvervshus=kontrakt.erhvervshus, aar=kontrakt.aar,
                                noegle__in=noegler).select_related("indtastet_af")
     )
+    til = indtastet_til(periode, idag)
     ud = {}
     for noegle in noegler:
         egne = [m for m in raekker if m.noegle == noegle]
         valgt = seneste_maaling(
             [MaaltVaerdi(noegle=m.noegle, vaerdi=float(m.vaerdi), dato=m.dato, id=m.pk)
-             for m in egne], noegle, periode.til,
+             for m in egne], noegle, til,
         )
         for m in egne:
             m.taeller_med = valgt is not None and m.pk == valgt.id
+            m.efter_perioden = til is not None and m.dato > til
         ud[noegle] = egne
     return ud
 
 
-def _milepaele(indikatorer, periode) -> dict[int, list]:
-    """Every status of the milestones, newest first, the one that counts in ``periode`` marked."""
+def _milepaele(indikatorer, periode, idag) -> dict[int, list]:
+    """Every status of the milestones, newest first, the one that counts in ``periode`` marked
+    ``taeller_med`` and those dated after the period's end ``efter_perioden``."""
     raekker = list(
         MilepaelStatus.objects.filter(indikator__in=indikatorer).select_related("indtastet_af")
     )
     ud = {}
     for indikator in indikatorer:
         egne = [s for s in raekker if s.indikator_id == indikator.pk]
-        valgt = seneste_milepael(
-            [MilepaelTal(status=s.status, dato=s.dato, id=s.pk) for s in egne], periode.til
+        valgt = gaeldende_milepael(
+            [MilepaelTal(status=s.status, dato=s.dato, id=s.pk, endelig=s.endelig)
+             for s in egne], periode, idag,
         )
         for s in egne:
             s.taeller_med = valgt is not None and s.pk == valgt.id
+            s.efter_perioden = s.dato > periode.til
         ud[indikator.pk] = egne
     return ud
 

@@ -32,7 +32,6 @@ from rapporter.beregning import (
     rund,
     seneste_befolkning,
     seneste_maaling,
-    seneste_milepael,
     status_for,
     tre_aar_efter,
 )
@@ -406,14 +405,14 @@ def test_milepael_status_as_set_and_not_started_before_any():
         MilepaelTal("i_gang", date(2025, 3, 1), "Styregruppe nedsat", id=1),
         MilepaelTal("opfyldt", date(2025, 7, 1), "Ydelsen er lanceret", id=2),
     ]
-    seneste = seneste_milepael(statusser, H1.til)
-    r = resultat_milepael(d, seneste)
+    r = resultat_milepael(d, statusser, H1, EFTER_H1)
     assert (r.status, r.faktisk, r.maalvaerdi, r.opfyldelse) == ("i_gang", None, None, None)
-    assert r.detaljer == {"dato": date(2025, 3, 1), "fortaelling": "Styregruppe nedsat"}
-    assert resultat_milepael(d, seneste_milepael(statusser, HELAAR.til)).status == "opfyldt"
-    assert resultat_milepael(d, seneste_milepael(statusser, date(2025, 2, 1))).status == (
-        "ikke_startet"
-    )
+    assert r.detaljer == {"dato": date(2025, 3, 1), "fortaelling": "Styregruppe nedsat",
+                          "endelig": False, "id": 1}
+    # helår before the year is over is judged as during the year
+    assert resultat_milepael(d, statusser, HELAAR, date(2025, 12, 31)).status == "opfyldt"
+    assert resultat_milepael(d, statusser, Periode.pr_dato(date(2025, 2, 1)),
+                             EFTER_H1).status == "ikke_startet"
 
 
 def test_latest_population_on_or_before_the_period_end():

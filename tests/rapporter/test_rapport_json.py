@@ -97,19 +97,24 @@ def datasaet(kontrakt_2025):
         ("M2.kendskabsgrad", "48", date(2025, 6, 1)),
         ("M14.omsaetning", "41250000", date(2025, 10, 15)),
         ("M14.basistilskud", "15300000", date(2025, 10, 15)),
+        # a final figure for 2025 arriving after the year: only the finished year sees it
+        ("M2.kendskab_tilbud", "57", date(2026, 1, 10)),
     ]:
         maaling_create(erhvervshus=hus, noegle=noegle, aar=2025, vaerdi=Decimal(vaerdi),
                        dato=dato, kilde="Test")
 
-    def milepael(noegle, status, dato):
+    def milepael(noegle, status, dato, endelig=False):
         milepael_status_create(
             indikator=Indikator.objects.get(maal__kontrakt=kontrakt_2025, noegle=noegle),
-            status=status, dato=dato, fortaelling=f"{noegle} {status}",
+            status=status, dato=dato, fortaelling=f"{noegle} {status}", endelig=endelig,
         )
 
     milepael("M15.femern", "i_gang", date(2025, 2, 1))
     milepael("M15.femern", "opfyldt", date(2025, 11, 1))
     milepael("M15.biosolutions", "opfyldt", date(2025, 5, 31))
+    # final assessments of the finished year (biosolutions has none yet: afventer)
+    milepael("M15.femern", "opfyldt", date(2026, 1, 10), endelig=True)
+    milepael("M13.samarbejde_ruc_kkr", "ikke_opfyldt", date(2026, 1, 12), endelig=True)
     return kontrakt_2025
 
 
@@ -214,8 +219,12 @@ def test_helaar_after_the_year(datasaet):
     assert udvalg(p["M3.nps"]) == post(70, 68, None, 0.971, "ikke_opfyldt")
     # 41,250,000 / 15,300,000 = 2.70 ≥ 2.50
     assert udvalg(p["M14.gearing"]) == post(2.5, 2.7, None, 1.078, "opfyldt")  # 2.696 / 2.5
+    # the finished year takes the final assessment; without one a milepæl waits for it
     assert udvalg(p["M15.femern"]) == post(None, None, None, None, "opfyldt")
+    assert udvalg(p["M15.biosolutions"]) == post(None, None, None, None, "afventer")
     assert udvalg(p["M4.henvisninger_anvendt"]) == post(50, None, None, None, "afventer")
+    # the final figure dated 10 January 2026 counts for the finished year; 57 / 55 = 1.0364
+    assert udvalg(p["M2.kendskab_tilbud"]) == post(55, 57, None, 1.036, "opfyldt")
 
 
 def test_helaar_during_the_year_is_pro_rata_to_the_years_end(datasaet):
@@ -374,7 +383,8 @@ HELAAR_EFTER_AARET = {
     # Lolland ApS (founded 2024) with K2, HP2, VP1: 1; 1 / 171 = 0.0058
     "M1.ivaerksaettere": (171, 1, None, 0.006, "ikke_opfyldt"),
     "M2.kendskabsgrad": (50, 48, None, 0.96, "ikke_opfyldt"),
-    "M2.kendskab_tilbud": (55, None, None, None, "afventer"),
+    # the final figure dated 10 January 2026 counts for the finished year; 57 / 55 = 1.0364
+    "M2.kendskab_tilbud": (55, 57, None, 1.036, "opfyldt"),
     # December's 68 replaces May's 72; 68 / 70 = 0.9714
     "M3.nps": (70, 68, None, 0.971, "ikke_opfyldt"),
     "M4.henvisninger_anvendt": (50, None, None, None, "afventer"),
@@ -397,19 +407,20 @@ HELAAR_EFTER_AARET = {
     "M10.henvist_handlingsplan": (70, 66.7, None, 0.952, "ikke_opfyldt"),
     # VP1 (statslig) of VP1, OP1: 50 %; 50 / 80 = 0.625
     "M10.henvist_vaekstplan": (80, 50, None, 0.625, "ikke_opfyldt"),
-    "M11.rekrutteringsydelse": (None, None, None, None, "ikke_startet"),
+    # a milepæl in the finished year: its final assessment, else afventer
+    "M11.rekrutteringsydelse": (None, None, None, None, "afventer"),
     "M11.attraktive_arbejdspladser": (20, 1, None, 0.05, "ikke_opfyldt"),
     "M11.smv_vaekstpilot": (45, 1, None, 0.022, "ikke_opfyldt"),
     "M12.hovedstaden": (20, 1, None, 0.05, "ikke_opfyldt"),  # Kbh ApS (K4, HP3)
     "M12.sjaelland_via_ehh": (20, None, None, None, "afventer"),
-    "M13.samarbejde_ruc_kkr": (None, None, None, None, "ikke_startet"),
+    "M13.samarbejde_ruc_kkr": (None, None, None, None, "ikke_opfyldt"),  # final, 12 Jan 2026
     "M13.klyngearrangementer": (None, 1, None, None, "uden_maaltal"),
     "M13.klyngesamarbejder": (3, 3, None, 1, "opfyldt"),  # BLOXHUB, CLEAN, MADE
     # 41,250,000 / 15,300,000 = 2.69608; 2.69608 / 2.5 = 1.0784
     "M14.gearing": (2.5, 2.7, None, 1.078, "opfyldt"),
-    "M14.geografisk_forankring": (None, None, None, None, "ikke_startet"),
-    "M15.femern": (None, None, None, None, "opfyldt"),
-    "M15.biosolutions": (None, None, None, None, "opfyldt"),
+    "M14.geografisk_forankring": (None, None, None, None, "afventer"),
+    "M15.femern": (None, None, None, None, "opfyldt"),  # final, 10 Jan 2026
+    "M15.biosolutions": (None, None, None, None, "afventer"),  # opfyldt in May, no final yet
 }
 # Status pr. 31 May 2025 seen on 10 June: 151 days, forventet = target × 151 / 365.
 PR_31_MAJ = {

@@ -89,7 +89,9 @@ def test_a_forhold_figure_returns_to_its_goal(admin_klient):
 @pytest.mark.parametrize(
     ("felter", "besked"),
     [
-        ({"dato": "2026-01-10"}, "Datoen skal ligge i kontraktåret 2025; ellers tæller den"),
+        ({"dato": "2024-12-31"}, "Datoen skal ligge i kontraktåret 2025; ellers tæller den"),
+        # after the year: a final figure, but not one from the future (today is 15 July 2025)
+        ({"dato": "2026-01-10"}, "En måling dateret efter kontraktåret 2025 er et endeligt tal"),
         ({"vaerdi": "mange"}, "Indtast et tal."),
         ({"kilde": ""}, "Dette felt er påkrævet."),
         ({"noegle": "M7.korte"}, "Marker en gyldig valgmulighed. M7.korte er ikke en af de"),
