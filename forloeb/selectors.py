@@ -1,5 +1,5 @@
 """Reads of registrations that more than one view needs: the search that ignores the case of every
-letter, likely double registrations, and a company's history."""
+letter, likely double registrations, and the history of a company or of one record."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.db.models.lookups import Contains, Exact
 from django.utils.text import capfirst
 
+from .historik import HANDLINGER, vis_vaerdi
 from .models import AITjek, Forloeb, Henvisning, Programdeltagelse, Samarbejdsaftale, Virksomhed
 from .validators import normaliser_cvr
 
@@ -117,16 +118,15 @@ def samarbejdsaftale_dublet(*, aktoer, dato: date, undtagen_pk=None):
             .exclude(pk=undtagen_pk).first())
 
 
-# --- A company's history ------------------------------------------------------------------------
+# --- History: a company's, and one record's ------------------------------------------------------
 
 HISTORIK_UDELAD = ("oprettet", "opdateret", "oprettet_af", "id")
-HANDLINGER = {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}
 # Records of a company that can be moved to another company.
 FLYTBARE = (Forloeb, AITjek, Programdeltagelse)
 
 
 @dataclass(frozen=True)
-class VirksomhedHistorik:
+class Historik:
     poster: list[dict]  # the newest entries, newest first
     i_alt: int  # how many entries there are in all
 
@@ -135,7 +135,7 @@ class VirksomhedHistorik:
         return self.i_alt > len(self.poster)
 
 
-def virksomhed_historik(virksomhed, antal=50) -> VirksomhedHistorik:
+def virksomhed_historik(virksomhed, antal=50) -> Historik:
     """Who changed what, and when, in the company's records: the company itself and its forløb,
     henvisninger, AI-tjek and programdeltagelser, deleted ones included, newest first.
 
@@ -148,6 +148,23 @@ def virksomhed_historik(virksomhed, antal=50) -> VirksomhedHistorik:
                                .values("id")) for model in FLYTBARE),
         Henvisning.history.filter(forloeb_id__in=forloeb_id).select_related("aktoer"),
     ]
+    return _historik(kilder, lambda post: _hos(post, virksomhed), antal)
+
+
+def historik(instans, antal=50) -> Historik:
+    """Who changed what, and when, in one record (a forløb with its henvisninger, deleted ones
+    included), newest first: the same entries as the company page shows, for the record's own
+    page."""
+    kilder = [type(instans).history.filter(id=instans.pk)]
+    if isinstance(instans, Forloeb):
+        kilder.append(Henvisning.history.filter(forloeb_id=instans.pk).select_related("aktoer"))
+    return _historik(kilder, lambda post: True, antal)
+
+
+def _historik(kilder, hos, antal) -> Historik:
+    """The entries of ``kilder`` (history querysets), each compared with the version before it
+    of the same record; ``hos(post)`` says whether a version belongs to the page, so a record
+    that left shows as moved."""
     poster = sorted(
         (p for qs in kilder for p in qs.select_related("history_user")),
         key=lambda p: (p.history_date, p.history_id),
@@ -157,12 +174,12 @@ def virksomhed_historik(virksomhed, antal=50) -> VirksomhedHistorik:
         noegle = (type(post), post.id)
         foer = forrige.get(noegle)
         forrige[noegle] = post
-        her = _hos(post, virksomhed)
-        if her or foer is not None and _hos(foer, virksomhed):
+        her = hos(post)
+        if her or foer is not None and hos(foer):
             par.append((post, foer, None if her else post.virksomhed_id))
     vist = list(reversed(par[-antal:]))
     flyttet_til = Virksomhed.objects.in_bulk({til for _, _, til in vist if til is not None})
-    return VirksomhedHistorik(poster=[
+    return Historik(poster=[
         {
             "dato": post.history_date, "bruger": post.history_user,
             "handling": "Flyttet" if til else HANDLINGER[post.history_type],
@@ -196,24 +213,13 @@ def _genstand(post):
         return f"{navn} til {post.aktoer} ({post.dato:%d-%m-%Y})"
     if model is Programdeltagelse:
         return f"{navn} i {post.get_program_display()}"
+    if model is Samarbejdsaftale:
+        return f"{navn} med {post.aktoer} ({post.dato:%d-%m-%Y})"
     return f"{navn} {post.ekstern_id}"
 
 
 def _aendring(post, aendring):
     felt = post.instance_type._meta.get_field(aendring.field)
-    return (capfirst(felt.verbose_name), _vis(felt, aendring.old), _vis(felt, aendring.new))
+    return (capfirst(felt.verbose_name), vis_vaerdi(felt, aendring.old),
+            vis_vaerdi(felt, aendring.new))
 
-
-def _vis(felt, vaerdi):
-    """A field value as a person reads it: labels for codes, Danish dates, names for links."""
-    if felt.many_to_many:
-        return ", ".join(str(list(raekke.values())[-1]) for raekke in vaerdi) or "–"
-    if vaerdi in (None, ""):
-        return "–"
-    if felt.choices:
-        return dict(felt.flatchoices).get(vaerdi, vaerdi)
-    if isinstance(vaerdi, bool):
-        return "Ja" if vaerdi else "Nej"
-    if hasattr(vaerdi, "strftime"):
-        return vaerdi.strftime("%d-%m-%Y")
-    return str(vaerdi)
