@@ -268,7 +268,9 @@ def rapport_json(kontrakt, periode: Periode, *, aktuel: bool, idag: date,
 
 def aendringer_siden(godkendelse: Godkendelse) -> list:
     """The records created, changed or deleted since ``godkendelse`` that touch its period
-    (``rapporter.revision.Aendring``: who, when, what, reason, link), oldest first."""
+    (``rapporter.revision.Aendring``: who, when, which fields, reason, link), newest first.
+    Kinds without a counting date (målinger, milestones, explanations) touch no period here;
+    what they move shows in :func:`flyttede_tal`."""
     from . import revision  # the audit trail reads every history; only asked for here
 
     periode = rapportperiode(godkendelse.kontrakt, godkendelse.periode)

@@ -1,7 +1,12 @@
-"""``python manage.py rapport --aar 2025 --periode H1 --format json [-o FIL]``
+"""``python manage.py rapport --aar 2025 --periode H1 --format json [--aktuel] [-o FIL]``
 
 Prints the machine-readable report of KONTRAKT-2025.md (or writes it, or the Excel workbook, to
-a file). A wrong year, period or format stops with a Danish message and exit code 2.
+a file). An approved period gives its newest approved version with ``"godkendelse"`` (who, when,
+which version); ``--aktuel`` gives today's figures instead and, in JSON,
+``"aendringer_siden_godkendelse"``: the records changed since the approval that touch the period
+and the indicators whose figure moved. A period never approved, and a status date, is always
+today's with ``"godkendelse": null``. The choice is ``rapporter.godkendelse``'s, as on the status
+pages. A wrong year, period or format stops with a Danish message and exit code 2.
 """
 
 import json
@@ -10,15 +15,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from maal.models import Resultatkontrakt
 from rapporter.beregning import Periode
-from rapporter.resultater import rapport_for
+from rapporter.godkendelse import rapport_json, rapport_til_visning
+
+from ._faelles import fejl, find_kontrakt
 
 FORMATER = ("json", "xlsx")
-
-
-def fejl(besked: str) -> CommandError:
-    return CommandError(besked, returncode=2)
 
 
 def skriv(sti: str, indhold: bytes) -> None:
@@ -32,7 +34,11 @@ def skriv(sti: str, indhold: bytes) -> None:
 
 
 class Command(BaseCommand):
-    help = "Skriver resultatkontraktens indikatorer for en periode som JSON eller Excel."
+    help = (
+        "Skriver resultatkontraktens indikatorer for en periode som JSON eller Excel. En "
+        "godkendt periode vises, som den blev godkendt (nyeste version); --aktuel viser dagens "
+        "tal og, i JSON, hvad der er ændret siden godkendelsen."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -46,20 +52,24 @@ class Command(BaseCommand):
             "--erhvervshus", default="", help="Husets navn, når der er flere kontrakter for året."
         )
         parser.add_argument("-o", "--output", default="", help="Fil at skrive til (xlsx kræver).")
+        parser.add_argument(
+            "--aktuel", action="store_true",
+            help="Dagens tal i stedet for den godkendte version; JSON får "
+                 "aendringer_siden_godkendelse (poster ændret siden godkendelsen, der rører "
+                 "perioden, og indikatorer, hvis tal har flyttet sig).",
+        )
 
-    def handle(self, *args, aar, periode, format, erhvervshus, output, **options):
+    def handle(self, *args, aar, periode, format, erhvervshus, output, aktuel, **options):
         if format not in FORMATER:
             raise fejl(f"Ukendt format '{format}'. Brug json eller xlsx.")
         if format == "xlsx" and not output:
             raise fejl("Excel-formatet skal skrives til en fil: angiv -o FIL.xlsx.")
-        kontrakt = self.kontrakt(aar, erhvervshus)
+        kontrakt = find_kontrakt(aar, erhvervshus)
         try:
             valgt = Periode.fra_tekst(kontrakt.aar, periode)
         except ValueError as exc:
             raise fejl(str(exc)) from None
-        rapport = rapport_for(
-            kontrakt, valgt, idag=timezone.localdate(), beregnet=timezone.now()
-        )
+        tid = {"aktuel": aktuel, "idag": timezone.localdate(), "beregnet": timezone.now()}
         if format == "xlsx":
             try:
                 from rapporter.excel import rapport_arbejdsbog
@@ -70,32 +80,12 @@ class Command(BaseCommand):
                     "Excel-rapporten er ikke tilgængelig i denne version (rapporter.excel "
                     "mangler). Brug --format json.", returncode=1,
                 ) from None
-            skriv(output, rapport_arbejdsbog(rapport))
+            skriv(output, rapport_arbejdsbog(rapport_til_visning(kontrakt, valgt, **tid)))
             self.stderr.write(f"Excel-rapporten er skrevet til {output}.")
             return
-        tekst = json.dumps(rapport.som_json(), ensure_ascii=False, indent=2)
+        tekst = json.dumps(rapport_json(kontrakt, valgt, **tid), ensure_ascii=False, indent=2)
         if output:
             skriv(output, (tekst + "\n").encode("utf-8"))
             self.stderr.write(f"Rapporten er skrevet til {output}.")
         else:
             self.stdout.write(tekst)
-
-    def kontrakt(self, aar: int | None, erhvervshus: str) -> Resultatkontrakt:
-        if aar is None:
-            aar = Resultatkontrakt.objects.order_by("-aar").values_list("aar", flat=True).first()
-            if aar is None:
-                raise fejl("Der er endnu ingen resultatkontrakt. Indlæs den først, f.eks. "
-                           "python manage.py loaddata kontrakt_2025.")
-        kontrakter = Resultatkontrakt.objects.filter(aar=aar).select_related("erhvervshus")
-        if erhvervshus:
-            kontrakter = kontrakter.filter(erhvervshus__navn__iexact=erhvervshus.strip())
-        kontrakter = list(kontrakter)
-        if not kontrakter:
-            hus = f" for {erhvervshus}" if erhvervshus else ""
-            kendte = sorted(set(Resultatkontrakt.objects.values_list("aar", flat=True)))
-            kendt = ", ".join(map(str, kendte)) or "ingen"
-            raise fejl(f"Der er ingen resultatkontrakt{hus} for {aar} (kendte år: {kendt}).")
-        if len(kontrakter) > 1:
-            huse = ", ".join(k.erhvervshus.navn for k in kontrakter)
-            raise fejl(f"Der er flere kontrakter for {aar} ({huse}): angiv --erhvervshus.")
-        return kontrakter[0]
