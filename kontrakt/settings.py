@@ -6,9 +6,11 @@ Defaults run offline on a SQLite file in ``data/``; production sets ``DEBUG=0``,
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +49,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "kontrakt",
     "forloeb",
     "maal",
@@ -56,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "kontrakt.middleware.PrivatCacheMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kontrakt.urls"
@@ -115,6 +123,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "forside"
 LOGOUT_REDIRECT_URL = "login"
 
+# django-axes counts failed logins per user name (not per IP: a whole office shares one address
+# behind its NAT) and refuses even the right password while the name is locked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+# 0: locked until an administrator unlocks it in the admin.
+AXES_COOLOFF_MINUTTER = envint("AXES_COOLOFF_MINUTTER", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTTER) if AXES_COOLOFF_MINUTTER else None
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True  # a good login forgets earlier slips
+AXES_LOCKOUT_CALLABLE = "kontrakt.login.laast_svar"
+# axes.W006 asks for the IP address in the lockout; by name alone is the decision above (and
+# nothing here can be rotated by a client: no user agent, no cookie in the key).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# A session ends when the browser closes, and at the latest SESSION_TIMER hours after login.
+SESSION_COOKIE_AGE = envint("SESSION_TIMER", 12) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk")]
 TIME_ZONE = "Europe/Copenhagen"
@@ -155,6 +184,30 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The TLS-terminating proxy in front of gunicorn (README, Production) must set X-Forwarded-Proto,
+# overwriting whatever a client sent; that is how Django knows a request came over https.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
+
+# Scripts only from our own static files: the templates have no inline script, and the charts'
+# data travel as json_script blocks, which are never run. plotly.js adds its own <style> rules as
+# it draws, hence 'unsafe-inline' for styles alone; its "download as PNG" draws the chart through
+# a blob: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -162,3 +215,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Data quality (rapporter/kvalitet.py, /status/datakvalitet/): the thresholds of its flags.
+DATAKVALITET_SEN_REGISTRERING_DAGE = envint("DATAKVALITET_SEN_REGISTRERING_DAGE", 60)
+DATAKVALITET_SEN_HENVISNING_DAGE = envint("DATAKVALITET_SEN_HENVISNING_DAGE", 30)
+DATAKVALITET_AENDRINGER_PR_TIME = envint("DATAKVALITET_AENDRINGER_PR_TIME", 50)
