@@ -129,15 +129,21 @@ def status_json(request):
     valg = _valg(request)
     if not valg.is_valid():
         return _ugyldig(request, valg)
-    rapport = rapport_for(
-        valg.kontrakt, valg.valgt_periode, idag=valg.idag, beregnet=timezone.localtime()
+    data = godkendelser.rapport_json(  # the approved version, or today's with ?aktuel=1
+        valg.kontrakt, valg.valgt_periode, aktuel=_vis_aktuel(request, valg), idag=valg.idag,
+        beregnet=timezone.localtime(),
     )
-    indhold = json.dumps(rapport.som_json(), ensure_ascii=False, indent=2)
+    indhold = json.dumps(data, ensure_ascii=False, indent=2)
     svar = HttpResponse(indhold, content_type="application/json; charset=utf-8")
     svar["Content-Disposition"] = (
         f'attachment; filename="status-{valg.kontrakt.aar}-{valg.valgt_periode.navn}.json"'
     )
     return svar
+
+
+def _vis_aktuel(request, valg) -> bool:
+    """``?aktuel=1``: today's figures rather than the approved version."""
+    return bool(valg.cleaned_data.get("aktuel", request.GET.get("aktuel") == "1"))
 
 
 @login_required
@@ -147,8 +153,9 @@ def rapport_xlsx(request):
     valg = _valg(request)
     if not valg.is_valid():
         return _ugyldig(request, valg)
-    rapport = rapport_for(
-        valg.kontrakt, valg.valgt_periode, idag=valg.idag, beregnet=timezone.now()
+    rapport = godkendelser.rapport_til_visning(  # the approved version, or ?aktuel=1 today's
+        valg.kontrakt, valg.valgt_periode, aktuel=_vis_aktuel(request, valg), idag=valg.idag,
+        beregnet=timezone.now(),
     )
     navn = f"resultatkontrakt-{valg.kontrakt.aar}-{valg.valgt_periode.navn}.xlsx"
     return xlsx_svar(rapport_arbejdsbog(rapport), navn)
