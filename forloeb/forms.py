@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, strip_tags
 from django.utils.text import capfirst
 
-from . import selectors
+from . import adgang, selectors
 from .models import (
     AITjek,
     Aktivitet,
@@ -94,12 +94,42 @@ class DanskFormMixin:
     bound_field_class = Felt
 
 
-class AarsagMixin(forms.Form):
-    """An optional reason for a change, kept in the history (edit forms only)."""
+AARSAG_HJAELP = "Gemmes i historikken sammen med dit navn."
 
-    aarsag = forms.CharField(
-        label="Årsag til ændringen", required=False, max_length=100,
-        help_text="Gemmes i historikken sammen med dit navn.",
+
+def aarsag_felt(label="Årsag til ændringen", hjaelp=AARSAG_HJAELP):
+    return forms.CharField(label=label, required=False, max_length=100, help_text=hjaelp)
+
+
+class AarsagMixin(forms.Form):
+    """A reason for a change, kept in the history (edit forms). Optional, unless
+    :func:`kraev_aarsag` marks it required for this user and record (``forloeb.adgang``)."""
+
+    aarsag = aarsag_felt()
+
+
+def kraev_aarsag(form, instans, vurdering: adgang.Vurdering, handling: str = "ret") -> None:
+    """Make the form's reason required, "(påkrævet)" in its label and why in its help, when
+    ``vurdering`` (``adgang.vurder``) says the change needs one. The message of an empty one is
+    the services' own."""
+    felt = form.fields["aarsag"]
+    if not vurdering.kraever_aarsag:
+        return
+    felt.required = True
+    felt.label = f"{felt.label} (påkrævet)"
+    felt.help_text = f"{vurdering.grund} {AARSAG_HJAELP}".strip()
+    felt.error_messages["required"] = adgang.aarsag_mangler(instans, vurdering, handling)
+
+
+def tilbyd_aarsag(form, laaste_perioder) -> None:
+    """A create form's reason, for an administrator while some period is approved: a record
+    dated in it needs one (the services say so next to this field if it is left empty)."""
+    if not laaste_perioder:
+        return
+    perioder = "; ".join(p.grund for p in laaste_perioder)
+    form.fields["aarsag"] = aarsag_felt(
+        "Årsag", f"Påkrævet, hvis registreringen ligger i en godkendt periode ({perioder}). "
+        + AARSAG_HJAELP,
     )
 
 
@@ -264,7 +294,10 @@ class ForloebForm(EscrmIdMixin, DanskFormMixin, forms.ModelForm):
 
 
 class ForloebRetForm(AarsagMixin, ForloebForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Removing a henvisning deletes it, and every delete needs a reason.
+        self.fields["aarsag"].help_text = f"Påkrævet, når du sletter en henvisning. {AARSAG_HJAELP}"
 
 
 class HenvisningForm(DanskFormMixin, forms.Form):
@@ -519,9 +552,12 @@ class SamarbejdsaftaleRetForm(AarsagMixin, SamarbejdsaftaleForm):
 
 
 class SletForm(DanskFormMixin, AarsagMixin):
-    def __init__(self, *args, **kwargs):
+    """A delete always needs a reason (``forloeb.adgang``)."""
+
+    def __init__(self, *args, instans, vurdering: adgang.Vurdering, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["aarsag"].label = "Årsag til sletningen"
+        kraev_aarsag(self, instans, vurdering, "slet")
 
 
 class Formularsaet:
@@ -537,6 +573,12 @@ class Formularsaet:
 
     def alle(self):
         return [f for f in (self.valg, self.form) if f is not None]
+
+    def skrivebeskyt(self) -> None:
+        """Show the record read-only: every field disabled (a record the user may not change)."""
+        for form in self.alle():
+            for felt in form.fields.values():
+                felt.disabled = True
 
     def is_valid(self) -> bool:
         if self.valg is not None and self.valg.is_valid():
@@ -578,6 +620,12 @@ class ForloebFormularsaet(Formularsaet):
         super().__init__(form, valg)
         self.henvisninger = henvisninger
         self.dubletter = []
+
+    def skrivebeskyt(self) -> None:
+        super().skrivebeskyt()
+        for form in self.henvisninger.forms:
+            for felt in form.fields.values():
+                felt.disabled = True
 
     def is_valid(self) -> bool:
         gyldig = all([self.valg.is_valid(), self.form.is_valid(), self.henvisninger.is_valid()])

@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel, to_excel
 
+from . import adgang, laas
 from . import arbejdsbog as ab
 from .models import (
     AITjek,
@@ -75,9 +76,26 @@ SERIEL_GRAENSER = (to_excel(date(SERIEL_AAR[0], 1, 1)), to_excel(date(SERIEL_AAR
 NOEGLEKOLONNE = {"Virksomheder": "cvr", "Forloeb": "ekstern_id", "Aktoerer": "navn"}
 
 
-def aarsag_for(filnavn: str) -> str:
-    """The history's reason; simple_history keeps at most 100 characters."""
-    return f"Import af {Path(filnavn).name}"[:100]
+# simple_history keeps at most 100 characters of a reason; a reason given with the import keeps
+# room for "Import: " before it, so the history still shows it came from an import.
+AARSAG_MAKS = 90
+
+
+def aarsag_for(filnavn: str, aarsag: str = "") -> str:
+    """The history's reason: "Import af fil.xlsx", with the reason given after it ("Import af
+    fil.xlsx: Rettet efter revision"); where both do not fit, the given reason wins."""
+    fil = f"Import af {Path(filnavn).name}"
+    if not aarsag:
+        return fil[:100]
+    samlet = f"{fil}: {aarsag}"
+    return samlet if len(samlet) <= 100 else f"Import: {aarsag}"[:100]
+
+
+def aarsag_fejl(aarsag: str) -> str | None:
+    """Why a reason given with an import is refused, or None."""
+    if len(aarsag) > AARSAG_MAKS:
+        return f"Årsagen må højst være {AARSAG_MAKS} tegn (den er {len(aarsag)})."
+    return None
 
 
 def for_stor_besked(stoerrelse: int) -> str:
@@ -190,15 +208,22 @@ class Resultat:
 
 def importer(
     indhold: bytes, filnavn: str, *, bruger=None, dry_run: bool = False, ark: str | None = None,
-    erhvervshus=None,
+    erhvervshus=None, aarsag: str = "",
 ) -> Resultat:
     """Read, validate and (unless ``dry_run`` or on any error) apply a workbook or CSV file.
 
     Nothing is written when there is one error. ``ark`` names the sheet of a CSV file whose file
     name does not; ``erhvervshus`` the house målinger belong to when the app has several.
+    ``bruger`` is who the history names and whose rights are checked (a dry run without one
+    checks neither owners nor approved periods); ``aarsag`` the reason a change in an approved
+    period needs, kept in the history after the file's name.
     """
+    aarsag = " ".join(aarsag.split())
     with translation.override("da"):
-        imp = _Import(filnavn, erhvervshus=erhvervshus)
+        imp = _Import(filnavn, erhvervshus=erhvervshus, bruger=bruger, aarsag=aarsag)
+        if aarsag_fejl(aarsag):
+            imp.fejl.append(Fejl(aarsag_fejl(aarsag)))
+            return imp.resultat()
         imp.laes(indhold, ark=ark)
         if not imp.raekker or imp.overskriftsfejl:
             # Without a readable file or header there are no rows to check against each other.
@@ -210,7 +235,7 @@ def importer(
             with transaction.atomic():
                 imp.planlaeg()
                 if not imp.fejl:
-                    imp.skriv(bruger=bruger, aarsag=aarsag_for(filnavn))
+                    imp.skriv(bruger=bruger, aarsag=aarsag_for(filnavn, aarsag))
         except DatabaseError as exc:
             imp.fejl.append(Fejl(
                 f"Databasen afviste importen, og intet er gemt ({exc}). Prøv igen; fortsætter "
@@ -541,10 +566,29 @@ def _maaling_model():
     return apps.get_model("maal", "Maaling")
 
 
+class _Brugere:
+    """The app's users by pk, read in one query when an owner's name is first needed."""
+
+    def __init__(self):
+        self._alle = None
+
+    def get(self, pk):
+        if self._alle is None:
+            from django.contrib.auth import get_user_model
+
+            self._alle = get_user_model().objects.in_bulk()
+        return self._alle.get(pk)
+
+
 class _Import:
-    def __init__(self, filnavn: str, *, erhvervshus=None):
+    def __init__(self, filnavn: str, *, erhvervshus=None, bruger=None, aarsag: str = ""):
         self.filnavn = Path(filnavn).name
         self.erhvervshus = erhvervshus
+        self.bruger = bruger
+        self.aarsag = aarsag
+        self.ejere = _Brugere()
+        self.perioder: list[laas.LaastPeriode] = []
+        self.foer: dict[tuple, object] = {}
         self.fejl: list[Fejl] = []
         self.advarsler: list[Fejl] = []
         self.oversprungne: list[str] = []
@@ -688,6 +732,11 @@ class _Import:
 
     def planlaeg(self) -> None:
         self._hent_eksisterende()
+        if self.bruger is not None:
+            self.perioder = laas.laaste_perioder()
+            # Each existing record's counting date before the file changes it.
+            self.foer = {(type(o), o.pk): laas.taelledato(o) for samling in (
+                self.forloeb, self.ai_tjek, self.aktiviteter) for o in samling.values()}
         for navn, metode in (
             ("Aktoerer", self._aktoerer), ("Virksomheder", self._virksomheder),
             ("Forloeb", self._forloeb), ("Henvisninger", self._henvisninger),
@@ -781,12 +830,37 @@ class _Import:
             return
         if not self._gyldig(ark, raekke, objekt, udelad=udelad):
             return
+        if not self._tilladt(ark, raekke, objekt, ny=ny):
+            return
         self.poster[type(objekt)].append(_Post(objekt, ny, list(felter), dict(m2m or {})))
         if ny:
             opg.nye += 1
         else:
             opg.aendrede += 1
             opg.aendringer.append(f"{noegle}: {', '.join(aendringer)}")
+
+    def _tilladt(self, ark: str, raekke: _Raekke, objekt, *, ny: bool) -> bool:
+        """``forloeb.adgang``'s rule for the importing user and this row: another's record, or
+        one in an approved period without an administrator or without a reason given, is one
+        error for the row."""
+        if self.bruger is None:
+            return True
+        foer = () if ny else [self.foer.get((type(objekt), objekt.pk))]
+        vurdering = adgang.vurder(self.bruger, objekt, handling="opret" if ny else "ret",
+                                  foer=foer, perioder=self.perioder, ejere=self.ejere)
+        besked = None
+        if not vurdering.tilladt:
+            besked = vurdering.grund
+        elif vurdering.periode is not None and not self.aarsag:
+            besked = (f"{vurdering.periode.grund}; en import, der ændrer registreringer i "
+                      "perioden, kræver en årsag (--aarsag TEKST, på importsiden feltet Årsag).")
+        if besked is None:
+            return True
+        model = objekt._meta.model_name
+        kolonne = {"henvisning": "forloeb_ekstern_id", "forloeb": "slutdato"}.get(
+            model, "dato") if vurdering.periode is not None else ""
+        self._fejl(ark, raekke, kolonne if kolonne in raekke.raa else "", besked)
+        return False
 
     @staticmethod
     def _saet(objekt, vaerdier: dict) -> tuple[list[str], list[str]]:

@@ -12,7 +12,8 @@ import and the audit trail's "touches an approved period" all read it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +51,22 @@ def registrer(kilde: Callable[[], list[LaastPeriode]]) -> None:
         _kilder.append(kilde)
 
 
+def afregistrer(kilde: Callable[[], list[LaastPeriode]]) -> None:
+    """Remove a source again (tests)."""
+    if kilde in _kilder:
+        _kilder.remove(kilde)
+
+
+@contextmanager
+def med_kilde(kilde: Callable[[], list[LaastPeriode]]) -> Iterator[None]:
+    """A source registered for the duration of a ``with`` block (tests)."""
+    registrer(kilde)
+    try:
+        yield
+    finally:
+        afregistrer(kilde)
+
+
 def laaste_perioder() -> list[LaastPeriode]:
     """Every locked period, from every registered source (one query per source)."""
     return [periode for kilde in _kilder for periode in kilde()]
@@ -66,6 +83,23 @@ def taelledato(instans) -> date | None:
         if vaerdi is None:
             return None
     return vaerdi
+
+
+def gemt_taelledato(instans) -> date | None:
+    """The counting date of a record as the database holds it (before an unsaved change); one
+    query, None for a new record or a kind without one."""
+    sti = TAELLEDATO.get(instans._meta.model_name)
+    if sti is None or instans.pk is None:
+        return None
+    return (type(instans)._default_manager.filter(pk=instans.pk)
+            .values_list(sti, flat=True).first())
+
+
+def datofelt(instans) -> str | None:
+    """The record's own field that holds its counting date (a henvisning's is its forløb's:
+    None), where a refusal is shown on a form."""
+    sti = TAELLEDATO.get(instans._meta.model_name)
+    return sti if sti and "__" not in sti else None
 
 
 def laast(datoer: Iterable[date | None], perioder: list[LaastPeriode] | None = None):

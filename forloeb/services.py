@@ -1,15 +1,19 @@
 """Writes of registrations. Every write validates the whole record (``full_clean``), runs in one
 transaction and is recorded in the history with who made it and why.
 
-Forms, the workbook import and the demo command all come through here.
+Forms, the workbook import and the demo command all come through here. Given a ``bruger``,
+:func:`gem` and :func:`slet` first ask ``forloeb.adgang`` whether that user may (own records,
+approved periods) and whether a reason is needed; every delete needs a reason.
 """
 
 import uuid
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from . import adgang
 from .models import (
     AITjek,
     Aktivitet,
@@ -24,6 +28,8 @@ from .models import (
 )
 from .validators import normaliser_cvr
 
+AARSAG_MAKS = 100  # history_change_reason's max_length
+
 
 def ny_ekstern_id(prefix: str) -> str:
     """An id for a record registered in the app rather than imported from the CRM."""
@@ -37,6 +43,10 @@ def gem(instans, *, bruger=None, aarsag: str = "", m2m: dict | None = None):
     change under the same user and reason.
     """
     instans.full_clean()
+    _aarsagens_laengde(aarsag)
+    if bruger is not None:
+        adgang.kontroller(bruger, instans, handling="ret" if instans.pk else "opret",
+                          aarsag=aarsag)
     instans._history_user = bruger
     if aarsag:
         instans._change_reason = aarsag
@@ -60,7 +70,15 @@ def slet(instans, *, bruger=None, aarsag: str = "") -> None:
     """Delete ``instans``; the history keeps a deletion entry with who deleted it and why.
 
     A forløb's henvisninger are deleted first, one by one the same way: left to the database
-    cascade, their deletion entries would have neither the user nor the reason."""
+    cascade, their deletion entries would have neither the user nor the reason.
+
+    The reason is required (``ValidationError`` on ``aarsag``), with or without a user."""
+    _aarsagens_laengde(aarsag)
+    if bruger is not None:
+        adgang.kontroller(bruger, instans, handling="slet", aarsag=aarsag)
+    elif not aarsag.strip():
+        raise ValidationError({"aarsag": adgang.aarsag_mangler(
+            instans, adgang.Vurdering(True), "slet")})
     instans._history_user = bruger
     if aarsag:
         instans._change_reason = aarsag
@@ -69,6 +87,13 @@ def slet(instans, *, bruger=None, aarsag: str = "") -> None:
             for henvisning in instans.henvisninger.all():
                 slet(henvisning, bruger=bruger, aarsag=aarsag)
         instans.delete()
+
+
+def _aarsagens_laengde(aarsag: str) -> None:
+    """simple_history keeps at most 100 characters of a reason; more is refused, not cut."""
+    if len(aarsag) > AARSAG_MAKS:
+        raise ValidationError(
+            {"aarsag": f"Årsagen må højst være {AARSAG_MAKS} tegn (den er {len(aarsag)})."})
 
 
 def virksomhed_create(

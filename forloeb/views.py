@@ -6,6 +6,10 @@ differs (model, form, table, filters, service, workbook sheets). The forløb for
 the company and the henvisninger, has views of its own. Every view states what it requires: a
 logged-in user (anonymous users go to the login page) with the model permission for the action;
 anyone else gets 403.
+
+Which records a user may change is ``forloeb.adgang``'s rule: a record the user may not change
+(another registrant's, or one in an approved period) opens read-only, saying why, and a POST to
+change or delete it gets that page back with 403. Every record's page shows its history.
 """
 
 from collections.abc import Callable
@@ -23,11 +27,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django_tables2 import RequestConfig
 
 from kontrakt.svar import xlsx_svar
 
-from . import filters, forms, selectors, services, tables
+from . import adgang, filters, forms, laas, selectors, services, tables
 from .arbejdsbog import skriv_arbejdsbog
 from .models import (
     AITjek,
@@ -242,10 +247,11 @@ def eksport(request, art: Art):
 def opret(request, art: Art):
     data = request.POST if request.method == "POST" else None
     valg = _valg(request, data) if art.med_virksomhed else None
-    saet = forms.Formularsaet(art.form(data), valg)
+    saet = forms.Formularsaet(_opret_form(request, art.form(data)), valg)
     if data is not None and saet.is_valid():
         instans = _gem(saet, lambda: art.opret(
             **saet.felter(), **_virksomhed(valg, request.user), bruger=request.user,
+            aarsag=saet.aarsag,
         ))
         if instans is not None:
             return _efter_gem(request, art, instans)
@@ -255,9 +261,11 @@ def opret(request, art: Art):
 @kraever("change")
 def ret(request, art: Art, **noegle):
     instans = get_object_or_404(art.model, **noegle)
-    data = request.POST if request.method == "POST" else None
+    vurdering = adgang.vurder(request.user, instans)
+    data = request.POST if request.method == "POST" and vurdering.tilladt else None
     valg = _valg(request, data, instans.virksomhed) if art.med_virksomhed else None
     saet = forms.Formularsaet(art.ret_form(data, instance=instans), valg)
+    forms.kraev_aarsag(saet.form, instans, vurdering)
     if data is not None and saet.is_valid():
         felter, m2m = _uden_m2m(art, saet.felter())
         if _gem(saet, lambda: services.opdater(
@@ -265,19 +273,28 @@ def ret(request, art: Art, **noegle):
             **felter, **_virksomhed(valg, request.user),
         )):
             return _efter_gem(request, art, instans)
-    return _formularside(request, art, saet, instans)
+    return _formularside(request, art, saet, instans, vurdering)
 
 
 @kraever("delete")
 def slet(request, art: Art, **noegle):
     instans = get_object_or_404(art.model, **noegle)
-    form = forms.SletForm(request.POST if request.method == "POST" else None)
+    vurdering = adgang.vurder(request.user, instans, handling="slet")
+    if not vurdering.tilladt:
+        return render(request, "forloeb/slet.html", {
+            "art": art, "instans": instans, "laest": vurdering.grund,
+            "registreret_af": adgang.registreret_af(instans),
+        }, status=403)
+    form = forms.SletForm(request.POST if request.method == "POST" else None, instans=instans,
+                          vurdering=vurdering)
     if request.method == "POST" and form.is_valid():
         try:
             services.slet(instans, bruger=request.user, aarsag=form.cleaned_data["aarsag"])
         except ProtectedError:
             form.add_error(None, f"{art.bestemt} har registreringer og kan ikke slettes. "
                                  "Slet eller flyt dem først.")
+        except ValidationError as fejl:
+            forms.Formularsaet(form).tilfoej_fejl(fejl)
         else:
             messages.success(request, f"{art.bestemt} er slettet: {instans}.")
             return redirect(art.url("liste"))
@@ -290,7 +307,8 @@ def forloeb_opret(request):
     data = request.POST if request.method == "POST" else None
     raadgiver = request.GET.get("raadgiver") or request.user.get_full_name()
     saet = forms.ForloebFormularsaet(
-        forms.ForloebForm(data, initial={"raadgiver": raadgiver}), _valg(request, data),
+        _opret_form(request, forms.ForloebForm(data, initial={"raadgiver": raadgiver})),
+        _valg(request, data),
         forms.HenvisningFormSet(data, prefix="henvisning"),
     )
     if data is not None and saet.is_valid():
@@ -304,20 +322,29 @@ def forloeb_opret(request):
 @permission_required("forloeb.change_forloeb", raise_exception=True)
 def forloeb_ret(request, pk):
     forloeb = get_object_or_404(Forloeb.objects.select_related("virksomhed"), pk=pk)
-    data = request.POST if request.method == "POST" else None
+    vurdering = adgang.vurder(request.user, forloeb)
+    data = request.POST if request.method == "POST" and vurdering.tilladt else None
     henvisninger = [{"id": h.pk, "aktoer": h.aktoer.navn, "dato": h.dato}
                     for h in forloeb.henvisninger.select_related("aktoer")]
     saet = forms.ForloebFormularsaet(
         forms.ForloebRetForm(data, instance=forloeb), _valg(request, data, forloeb.virksomhed),
         forms.HenvisningFormSet(data, prefix="henvisning", initial=henvisninger),
     )
+    forms.kraev_aarsag(saet.form, forloeb, vurdering)
     if data is not None and saet.is_valid():
         if _gem(saet, lambda: _gem_forloeb(saet, request.user, forloeb)):
             return _efter_gem(request, ARTER["forloeb"], forloeb, raadgiver=forloeb.raadgiver)
-    return _formularside(request, ARTER["forloeb"], saet, forloeb)
+    return _formularside(request, ARTER["forloeb"], saet, forloeb, vurdering)
 
 
 # --- Helpers ------------------------------------------------------------------------------------
+
+
+def _opret_form(request, form):
+    """A create form, with a reason field for an administrator while a period is approved."""
+    if adgang.er_administrator(request.user):
+        forms.tilbyd_aarsag(form, laas.laaste_perioder())
+    return form
 
 
 def _valg(request, data, virksomhed=None):
@@ -363,7 +390,7 @@ def _gem_forloeb(saet, bruger, forloeb=None):
         slettede_henvisninger=saet.henvisninger.slettede_id() if forloeb else (),
         emner=m2m["emner"],
         bruger=bruger,
-        aarsag=saet.aarsag if forloeb else "",
+        aarsag=saet.aarsag,
         **felter,
     )
 
@@ -380,18 +407,30 @@ def _efter_gem(request, art, instans, **naeste):
     return redirect(art.url("liste"))
 
 
-def _formularside(request, art, saet, instans=None):
+def _formularside(request, art, saet, instans=None, vurdering=None):
+    """The create or edit page; a record the user may not change (``vurdering``) is shown
+    read-only with why, and a POST to it is answered 403."""
     skabelon = "forloeb/forloeb_form.html" if art.slug == "forloeb" else "forloeb/form.html"
     ekstra = {}
     if art.slug == "forloeb":
         ekstra = {"aktoerer": sorted(a.navn for a in saet.henvisninger.aktoerer.values()),
                   "raadgivere": filters.raadgivere()}
-    if instans is not None and request.user.has_perm(art.tilladelse("delete")):
-        ekstra["slet_url"] = art.instans_url("slet", instans)
+    status = 422 if saet.is_bound else 200
+    if instans is not None:
+        laest = not vurdering.tilladt
+        ekstra.update(registreret_af=adgang.registreret_af(instans),
+                      historik=selectors.historik(instans),
+                      laest=vurdering.grund if laest else "")
+        if laest:
+            saet.skrivebeskyt()
+            status = 403 if request.method == "POST" else 200
+        if not laest and request.user.has_perm(art.tilladelse("delete")):
+            ekstra["slet_url"] = art.instans_url("slet", instans)
     return render(request, skabelon, {
         "art": art, "saet": saet, "form": saet.form, "valg": saet.valg, "instans": instans,
-        "titel": f"Ret {art.ental}" if instans else art.ny_titel, **ekstra,
-    }, status=422 if saet.is_bound else 200)
+        "titel": (f"Ret {art.ental}" if not ekstra.get("laest") else capfirst(art.ental))
+        if instans else art.ny_titel, **ekstra,
+    }, status=status)
 
 
 def _seneste(bruger, antal=10):

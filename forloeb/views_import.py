@@ -10,6 +10,10 @@ random token. The session holds the token, the file name and the chosen sheet; t
 echoes the token back so that a confirmation from an older tab is refused. No path ever comes from
 the client. A new dry run deletes the file of the one it replaces.
 
+While a period is approved (``forloeb.laas``) the page asks for a reason too: rows in such a
+period are imported only by an administrator with one (``forloeb.adgang``), and it is kept with
+the file in the session until the confirmation.
+
 After a confirmed import the page redirects (POST/redirect/GET): the answer waits in the session
 for the one page view that shows it, so reloading the page does not post the import again.
 """
@@ -28,10 +32,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kontrakt.svar import xlsx_svar
-from maal.roller import ADMINISTRATOR
 
+from . import adgang, laas
 from .arbejdsbog import ARK_NAVNE, skriv_skabelon
-from .importer import Fejl, Opgoerelse, Resultat, for_stor_besked, importer
+from .importer import AARSAG_MAKS, Fejl, Opgoerelse, Resultat, for_stor_besked, importer
 
 SESSION_NOEGLE = "import_fil"
 SESSION_SVAR = "import_svar"
@@ -53,6 +57,16 @@ class UploadForm(forms.Form):
         "arbejdsbog (.xlsx) finder selv sine ark.",
     )
 
+    def __init__(self, *args, laaste_perioder=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if laaste_perioder:
+            perioder = "; ".join(p.grund for p in laaste_perioder)
+            self.fields["aarsag"] = forms.CharField(
+                label="Årsag", required=False, max_length=AARSAG_MAKS,
+                help_text=f"Påkrævet, hvis filen ændrer registreringer i en godkendt periode "
+                f"({perioder}). Gemmes i historikken efter filens navn.",
+            )
+
     def clean_fil(self):
         fil = self.cleaned_data["fil"]
         if fil.size > settings.IMPORT_MAX_BYTES:
@@ -61,28 +75,32 @@ class UploadForm(forms.Form):
 
 
 def kan_importere(bruger) -> bool:
-    return bruger.has_perm("forloeb.add_forloeb") and (
-        bruger.is_superuser or bruger.groups.filter(name=ADMINISTRATOR).exists()
-    )
+    return bruger.has_perm("forloeb.add_forloeb") and adgang.er_administrator(bruger)
 
 
 @login_required
 def upload(request):
     if not kan_importere(request.user):
         raise PermissionDenied
-    form = UploadForm(request.POST or None, request.FILES or None)
-    svar, token = None, None
+    perioder = laas.laaste_perioder()
+    form = UploadForm(request.POST or None, request.FILES or None, laaste_perioder=perioder)
+    svar, token, aarsag = None, None, ""
     if request.method == "POST" and form.is_valid():
         _glem_proevekoersel(request)
         fil, ark = form.cleaned_data["fil"], form.cleaned_data["ark"] or None
+        aarsag = form.cleaned_data.get("aarsag", "")
         indhold = fil.read()
-        svar = importer(indhold, fil.name, bruger=request.user, dry_run=True, ark=ark)
+        svar = importer(indhold, fil.name, bruger=request.user, dry_run=True, ark=ark,
+                        aarsag=aarsag)
         if svar.ok and svar.noget_at_gemme:
             token = _gem_fil(indhold)
-            request.session[SESSION_NOEGLE] = {"token": token, "filnavn": fil.name, "ark": ark}
+            request.session[SESSION_NOEGLE] = {"token": token, "filnavn": fil.name, "ark": ark,
+                                               "aarsag": aarsag}
     elif request.method == "GET":
         svar = _fra_session(request.session.pop(SESSION_SVAR, None))
-    return _side(request, form if token is None else UploadForm(), svar, token)
+    if token is not None:
+        form = UploadForm(laaste_perioder=perioder)
+    return _side(request, form, svar, token, aarsag)
 
 
 @login_required
@@ -95,11 +113,12 @@ def bekraeft(request):
     if indhold is None or request.POST.get("token") != gemt.get("token"):
         messages.error(request, "Filen fra prøvekørslen er ikke gemt længere. Upload den igen.")
         return redirect("importer:upload")
-    svar = importer(indhold, gemt["filnavn"], bruger=request.user, ark=gemt.get("ark"))
+    svar = importer(indhold, gemt["filnavn"], bruger=request.user, ark=gemt.get("ark"),
+                    aarsag=gemt.get("aarsag", ""))
     _glem_proevekoersel(request)
     if not svar.gemt:
         # Nothing was written (the records changed since the dry run): the errors show here.
-        return _side(request, UploadForm(), svar, None)
+        return _side(request, UploadForm(laaste_perioder=laas.laaste_perioder()), svar, None)
     messages.success(request, f"{svar.filnavn} er importeret.")
     request.session[SESSION_SVAR] = _til_session(svar)
     return redirect("importer:upload")
@@ -111,9 +130,9 @@ def skabelon(request):
     return xlsx_svar(skriv_skabelon(), "registreringer-skabelon.xlsx")
 
 
-def _side(request, form, svar, token):
+def _side(request, form, svar, token, aarsag=""):
     return render(request, "forloeb/import/upload.html", {
-        "form": form, "svar": svar, "token": token,
+        "form": form, "svar": svar, "token": token, "aarsag": aarsag,
         "graense_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
     })
 

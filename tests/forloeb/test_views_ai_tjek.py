@@ -60,7 +60,8 @@ def test_errors_are_shown_and_the_input_kept(logget_ind, felter, besked):
 
 def test_edit_and_delete(logget_ind, registrant):
     tjek = factories.virksomhed()
-    tjek = AITjek.objects.create(ekstern_id="AI-1", virksomhed=tjek, dato=date(2025, 3, 1))
+    tjek = AITjek.objects.create(ekstern_id="AI-1", virksomhed=tjek, dato=date(2025, 3, 1),
+                                 oprettet_af=registrant)
     url = reverse("forloeb:ai_tjek_ret", args=[tjek.pk])
     side = logget_ind.get(url).content.decode()
     assert "<h1>Ret AI-tjek</h1>" in side and f'value="{tjek.virksomhed.cvr}"' in side
@@ -74,7 +75,7 @@ def test_edit_and_delete(logget_ind, registrant):
 
     slet = reverse("forloeb:ai_tjek_slet", args=[tjek.pk])
     assert "Slet AI-tjek?" in logget_ind.get(slet).content.decode()
-    logget_ind.post(slet)
+    logget_ind.post(slet, {"aarsag": "Registreret to gange"})
     assert not AITjek.objects.exists()
     assert AITjek.history.get(history_type="-").history_user == registrant
 

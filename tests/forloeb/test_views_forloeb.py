@@ -154,8 +154,8 @@ def test_a_slutdato_after_today_is_refused_next_to_the_field(logget_ind):
 
 @time_machine.travel(datetime(2025, 3, 10, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen")),
                      tick=False)
-def test_an_edit_cannot_end_a_forloeb_ahead_of_time(logget_ind):
-    forloeb = factories.forloeb(startdato=date(2025, 2, 1))
+def test_an_edit_cannot_end_a_forloeb_ahead_of_time(logget_ind, registrant):
+    forloeb = factories.forloeb(startdato=date(2025, 2, 1), bruger=registrant)
     url = reverse("forloeb:forloeb_ret", args=[forloeb.pk])
     svar = logget_ind.post(url, redigering(forloeb, slutdato="2025-04-30"))
     assert svar.status_code == 422
@@ -254,7 +254,8 @@ def redigering(forloeb, **felter):
 def test_editing_changes_the_forloeb_and_its_henvisninger_with_the_reason_in_history(
     logget_ind, registrant
 ):
-    forloeb = factories.forloeb(startdato=date(2025, 2, 1), henvist_til=[EIFO, "Eksportrådet"])
+    forloeb = factories.forloeb(startdato=date(2025, 2, 1), henvist_til=[EIFO, "Eksportrådet"],
+                                bruger=registrant)
     eifo, eksport = forloeb.henvisninger.order_by("aktoer__navn")
     url = reverse("forloeb:forloeb_ret", args=[forloeb.pk])
     side = logget_ind.get(url).content.decode()
@@ -280,8 +281,8 @@ def test_editing_changes_the_forloeb_and_its_henvisninger_with_the_reason_in_his
     assert slettet.history_user == registrant
 
 
-def test_an_edit_with_an_error_keeps_what_was_typed(logget_ind):
-    forloeb = factories.forloeb(startdato=date(2025, 2, 1))
+def test_an_edit_with_an_error_keeps_what_was_typed(logget_ind, registrant):
+    forloeb = factories.forloeb(startdato=date(2025, 2, 1), bruger=registrant)
     url = reverse("forloeb:forloeb_ret", args=[forloeb.pk])
     svar = logget_ind.post(url, redigering(forloeb, slutdato="2025-01-01", raadgiver="Ny Navn"))
     assert svar.status_code == 422
@@ -291,14 +292,14 @@ def test_an_edit_with_an_error_keeps_what_was_typed(logget_ind):
     assert forloeb.slutdato is None
 
 
-def test_editing_is_no_duplicate_of_itself(logget_ind):
-    forloeb = factories.forloeb(startdato=date(2025, 2, 1))
+def test_editing_is_no_duplicate_of_itself(logget_ind, registrant):
+    forloeb = factories.forloeb(startdato=date(2025, 2, 1), bruger=registrant)
     url = reverse("forloeb:forloeb_ret", args=[forloeb.pk])
     assert logget_ind.post(url, redigering(forloeb, raadgiver="Bo")).status_code == 302
 
 
 def test_delete_asks_first_then_deletes_and_keeps_it_in_history(logget_ind, registrant):
-    forloeb = factories.forloeb(henvist_til=[EIFO])
+    forloeb = factories.forloeb(henvist_til=[EIFO], bruger=registrant)
     url = reverse("forloeb:forloeb_slet", args=[forloeb.pk])
 
     side = logget_ind.get(url).content.decode()

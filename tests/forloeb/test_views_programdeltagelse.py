@@ -51,10 +51,12 @@ def test_the_same_company_program_and_date_twice_is_an_error_next_to_the_date(lo
     assert Programdeltagelse.objects.count() == 1
 
 
-def test_another_program_the_same_day_or_the_record_itself_is_no_duplicate(logget_ind):
+def test_another_program_the_same_day_or_the_record_itself_is_no_duplicate(logget_ind,
+                                                                         registrant):
     virksomhed = factories.virksomhed()
     deltagelse = services.programdeltagelse_create(
-        virksomhed=virksomhed, program="smv_vaekstpilot", status="ansoegt", dato=date(2025, 6, 1))
+        virksomhed=virksomhed, program="smv_vaekstpilot", status="ansoegt", dato=date(2025, 6, 1),
+        bruger=registrant)
     data = {"virksomhed-soeg": virksomhed.cvr, "program": "attraktive_arbejdspladser",
             "status": "ansoegt", "dato": "2025-06-01"}
     assert logget_ind.post(OPRET, data).status_code == 302

@@ -17,19 +17,23 @@ ARTER = ("forloeb", "virksomhed", "henvisning", "ai_tjek", "aktivitet", "program
 
 
 @pytest.fixture
-def urls():
-    """Every registration page, with a record of each kind to open."""
-    f = factories.forloeb(henvist_til=["Innovationsfonden"])
+def urls(registrant):
+    """Every registration page, with a record of each kind to open (the registrant's own: the
+    pages of another's records are ownership's, tests/forloeb/test_ejerskab.py)."""
+    hvem = {"bruger": registrant}
+    f = factories.forloeb(henvist_til=["Innovationsfonden"], **hvem)
     v = f.virksomhed
     poster = {
         "forloeb": f,
         "virksomhed": v,
-        "ai_tjek": services.ai_tjek_create(virksomhed=v, dato=date(2025, 3, 1)),
-        "aktivitet": services.aktivitet_create(type="event", dato=date(2025, 3, 1), titel="Møde"),
+        "ai_tjek": services.ai_tjek_create(virksomhed=v, dato=date(2025, 3, 1), **hvem),
+        "aktivitet": services.aktivitet_create(type="event", dato=date(2025, 3, 1), titel="Møde",
+                                               **hvem),
         "programdeltagelse": services.programdeltagelse_create(
-            virksomhed=v, program="smv_vaekstpilot", status="ansoegt", dato=date(2025, 3, 1)),
+            virksomhed=v, program="smv_vaekstpilot", status="ansoegt", dato=date(2025, 3, 1),
+            **hvem),
         "samarbejdsaftale": services.samarbejdsaftale_create(
-            aktoer=Aktoer.objects.get(navn="CLEAN"), dato=date(2025, 3, 1)),
+            aktoer=Aktoer.objects.get(navn="CLEAN"), dato=date(2025, 3, 1), **hvem),
     }
     sider = [reverse("forloeb:oversigt"), reverse("forloeb:virksomhed_soeg") + "?q=te",
              reverse("forloeb:virksomhed_side", args=[v.cvr])]

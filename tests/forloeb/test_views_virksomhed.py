@@ -40,10 +40,11 @@ def test_the_company_page_shows_facts_and_the_whole_history_with_the_house(
 
 
 def test_the_company_page_shows_who_changed_what_and_deletions(logget_ind, registrant):
-    forloeb = factories.forloeb(startdato=date(2025, 1, 10))
+    forloeb = factories.forloeb(startdato=date(2025, 1, 10), bruger=registrant)
     services.opdater(forloeb, slutdato=date(2025, 4, 30), bruger=registrant,
                      aarsag="Afsluttet efter møde")
-    andet = factories.forloeb(virksomhed_=forloeb.virksomhed, ekstern_id="F-SLETTES")
+    andet = factories.forloeb(virksomhed_=forloeb.virksomhed, ekstern_id="F-SLETTES",
+                              bruger=registrant)
     services.slet(andet, bruger=registrant, aarsag="Dublet")
 
     side = side_for(logget_ind, forloeb.virksomhed)
@@ -110,12 +111,12 @@ def test_company_errors_are_shown_with_the_input_kept(logget_ind, felter, besked
 def test_a_company_with_registrations_cannot_be_deleted_but_one_without_can(logget_ind):
     tjek = services.ai_tjek_create(virksomhed=factories.virksomhed(), dato=date(2025, 2, 3))
     url = reverse("forloeb:virksomhed_slet", args=[tjek.virksomhed.cvr])
-    svar = logget_ind.post(url)
+    svar = logget_ind.post(url, {"aarsag": "Oprettet ved en fejl"})
     assert "Virksomheden har registreringer og kan ikke slettes" in svar.content.decode()
     assert Virksomhed.objects.count() == 1
 
     AITjek.objects.all().delete()
-    svar = logget_ind.post(url, follow=True)
+    svar = logget_ind.post(url, {"aarsag": "Oprettet ved en fejl"}, follow=True)
     assert "Virksomheden er slettet" in svar.content.decode()
     assert not Virksomhed.objects.exists()
 
@@ -151,7 +152,8 @@ def test_a_record_moved_to_another_company_shows_what_changed_on_both_pages(
 ):
     a = factories.virksomhed(navn="Gammel Smedje ApS")
     b = factories.virksomhed(navn="Ny Smedje ApS")
-    tjek = services.ai_tjek_create(virksomhed=a, dato=date(2025, 3, 1), ekstern_id="AI-9")
+    tjek = services.ai_tjek_create(virksomhed=a, dato=date(2025, 3, 1), ekstern_id="AI-9",
+                                   bruger=registrant)
     svar = logget_ind.post(reverse("forloeb:ai_tjek_ret", args=[tjek.pk]), {
         "virksomhed-soeg": b.cvr, "dato": "2025-03-01", "ekstern_id": "AI-9",
         "aarsag": "Forkert virksomhed"})

@@ -1,4 +1,5 @@
-"""``python manage.py importer FILE [--dry-run]``: the registration workbook from the command line.
+"""``python manage.py importer FILE [--dry-run] [--bruger NAVN] [--aarsag TEKST]``: the registration
+workbook from the command line.
 
 The same import as the upload page (``forloeb.importer.importer``): all or nothing, every error
 listed with sheet, row, column and value, and a non-zero exit status when the file has errors.
@@ -7,6 +8,10 @@ Who the history names: ``--bruger``, else the app's user whose username is the l
 command (an administrator on the server as ``jens`` is the app's ``jens``). Without either the
 import is refused (exit code 2) rather than written by "ukendt bruger"; a dry run writes nothing
 and needs no user.
+
+The import runs with ``--bruger``'s rights (``forloeb.adgang``): a registrant changes only their
+own records, and rows in an approved period need an administrator and ``--aarsag``; each row
+refused is named.
 """
 
 import getpass
@@ -15,7 +20,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from forloeb.importer import importer
+from forloeb.importer import aarsag_fejl, importer
 
 
 def fejl(besked: str) -> CommandError:
@@ -47,17 +52,25 @@ class Command(BaseCommand):
             "appens bruger med samme navn som dit login på maskinen.",
         )
         parser.add_argument(
+            "--aarsag", default="",
+            help="Hvorfor importen ændrer registreringer i en godkendt periode (kræver en "
+            "administrator som --bruger). Gemmes i historikken efter filens navn.",
+        )
+        parser.add_argument(
             "--erhvervshus", help="Erhvervshusets navn for arket Maalinger, hvis appen har flere."
         )
 
-    def handle(self, *args, fil, dry_run, ark, bruger, erhvervshus, **options):
+    def handle(self, *args, fil, dry_run, ark, bruger, erhvervshus, aarsag, **options):
         sti = Path(fil)
         if not sti.is_file():
             raise CommandError(f"Filen {fil} findes ikke.")
+        if aarsag_fejl(aarsag):
+            raise fejl(f"--aarsag: {aarsag_fejl(aarsag)}")
         hus = self._erhvervshus(erhvervshus)
         hvem = self._bruger(bruger) if bruger or not dry_run else None
         svar = importer(
-            sti.read_bytes(), sti.name, bruger=hvem, dry_run=dry_run, ark=ark, erhvervshus=hus
+            sti.read_bytes(), sti.name, bruger=hvem, dry_run=dry_run, ark=ark, erhvervshus=hus,
+            aarsag=aarsag,
         )
         self.stdout.write(svar.tekst())
         if not svar.ok:
