@@ -45,6 +45,7 @@ from forloeb.historik import HANDLINGER, vis_vaerdi
 UDELAD = {"indhold"}
 IMPORT = "Import"  # forloeb.importer.aarsag_for: "Import af fil.xlsx"
 NYESTE = ("-history_date", "-history_id")
+BID = 500  # history rows fetched per query when a long list is asked for (the export)
 
 
 @dataclass(frozen=True)
@@ -239,14 +240,15 @@ def _byg(valgt: list[dict], perioder) -> list[Aendring]:
     raekker, m2m = {}, {}
     for label, ider in per_model.items():
         model = apps.get_model(label)
-        qs = model.history.model.objects.filter(history_id__in=ider).select_related("history_user")
         annoteringer = _taelledatoer(model) or {}
         seneste = _seneste(model, OuterRef(model._meta.pk.attname))
         annoteringer["rev_seneste"] = Subquery(seneste.values("history_type")[:1])
         if (side := SIDER.get(label)) and side[1] != model._meta.pk.attname:
             annoteringer["rev_side"] = Subquery(seneste.values(side[1])[:1])
-        for raekke in qs.annotate(**annoteringer):
-            raekker[label, raekke.history_id] = raekke
+        for bid in _bidder(ider):
+            qs = model.history.model.objects.filter(history_id__in=bid)
+            for raekke in qs.select_related("history_user").annotate(**annoteringer):
+                raekker[label, raekke.history_id] = raekke
         m2m[label] = _m2m(model, ider)
     navne = _knyt(list(raekker.values()), m2m)
     ud = []
@@ -270,6 +272,12 @@ def _byg(valgt: list[dict], perioder) -> list[Aendring]:
             pk=getattr(raekke, model._meta.pk.attname),
         ))
     return ud
+
+
+def _bidder(ider, stoerrelse=BID):
+    """``ider`` in bites, so an IN list stays within what every database takes."""
+    ider = sorted(ider)
+    return [ider[i:i + stoerrelse] for i in range(0, len(ider), stoerrelse)]
 
 
 def _vist(model) -> list:
@@ -297,10 +305,11 @@ def _m2m(model, ider) -> dict[str, dict[int, set]]:
             continue  # not tracked
         maal = f"{felt.m2m_reverse_field_name()}_id"
         saet = defaultdict(set)
-        for history_id, noegle in getattr(H, felt.name).model.objects.filter(
-            history_id__in=ider
-        ).values_list("history_id", maal):
-            saet[history_id].add(noegle)
+        for bid in _bidder(ider):
+            for history_id, noegle in getattr(H, felt.name).model.objects.filter(
+                history_id__in=bid
+            ).values_list("history_id", maal):
+                saet[history_id].add(noegle)
         ud[felt.name] = saet
     return ud
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_revision
 
 app_name = "rapporter"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("igangvaerende/", views.igangvaerende, name="igangvaerende"),
     path("indikator/<str:noegle>/milepael/", views.milepael_ny, name="milepael_ny"),
     path("maaling/ny/", views.maaling_ny, name="maaling_ny"),
+    path("revision/", views_revision.revision_side, name="revision"),
+    path("revision/eksport/", views_revision.revision_eksport, name="revision_eksport"),
 ]
