@@ -5,16 +5,22 @@ Sheets, in order:
 - **Oversigt**: a title block (contract, period, computation time, approval), the status page's
   tally ("3 På sporet · 1 Tæt på · …", milestones apart) and one row per indicator as on the
   status page, in two sections "Nationale mål" and "Lokale mål", each an Excel table with its own
-  filter: goal, indicator, target, actual, expected, degree met and the status word on its colour.
-- **Mål 1 … Mål 15**: the goal's indicators, then what the goal page shows beside them: for a
-  count its development month by month against the target spread evenly over the year, with the
-  projection to 31 December while the year runs; per kommune and by/land against population
-  (fordeling); referral shares by aktør type (andel of henvisninger); covered and missing aktører
-  (dækning); the entered values with their sources (måling, forhold); the milestone narratives
-  and, for a fyrtårn milestone, the records tagged with it. Each native Excel chart stands
-  directly below the table it draws, from column A.
+  filter: goal, indicator, target, actual, expected, degree met, the status word on its colour
+  and the explanation (the indicator's own, else its goal's), wrapped.
+- **Mål 1 … Mål 15**: the goal's explanation and indicators (each with its own explanation), then
+  what the goal page shows beside them: for a count its development month by month against the
+  target spread evenly over the year, with the projection to 31 December while the year runs; per
+  kommune and by/land against population (fordeling); referral shares by aktør type (andel of
+  henvisninger); covered and missing aktører (dækning); the entered values with their sources
+  (måling, forhold); the milestone narratives and, for a fyrtårn milestone, the records tagged
+  with it. Each native Excel chart stands directly below the table it draws, from column A.
 - **Virksomheder, Forloeb, …, Maalinger**: the period's records in the registration workbook's
   layout, written by ``forloeb.arbejdsbog``; the importer reads them and skips the sheets above.
+
+The Rapport is the one ``rapporter.godkendelse.rapport_til_visning`` chooses: for an approved
+period its approved version (the title block carries the mark, "Godkendt 14. august 2025 af …,
+version 1"), whose figures, explanations and milestone narratives are the snapshot's, while the
+breakdowns beside them are read as they stand; with ``aktuel`` today's figures ("Dagens tal – …").
 
 The writer counts nothing: every figure is the Rapport's (the JSON report's); the breakdowns
 come from ``rapporter.selectors`` and the Resultat's own ``detaljer``, the pro-rata line from
@@ -102,9 +108,10 @@ MELLEMRUBRIK_FONT = Font(bold=True, size=12)
 DAEMPET_FONT = Font(italic=True, color="5A6570")
 OVERSIGT_KOLONNER = [
     "Mål", "Målets titel", "Nøgle", "Indikator", "Enhed", "Retning", "Måltal", "Faktisk",
-    "Forventet", "Opfyldelse", "Status", "Statuskode",
+    "Forventet", "Opfyldelse", "Status", "Statuskode", "Forklaring",
 ]
-INDIKATOR_KOLONNER = OVERSIGT_KOLONNER[2:]
+INDIKATOR_KOLONNER = OVERSIGT_KOLONNER[2:-1]  # a goal sheet shows the explanations as text
+OMBRYD = Alignment(wrap_text=True, vertical="top")
 
 
 def rapport_arbejdsbog(rapport: Rapport) -> bytes:
@@ -289,6 +296,11 @@ def _indikator_celler(ws, r: Resultat) -> list:
     ]
 
 
+def _tekst_celle(ws, tekst: str):
+    """A written text (an explanation, a narrative), wrapped in its cell."""
+    return celle(ws, tekst or None, alignment=OMBRYD)
+
+
 def _titelblok(blad: _Blad, rapport: Rapport, undertitel: str = "") -> None:
     blad.linje(f"Resultatkontrakt {rapport.aar}: {rapport.erhvervshus} og {rapport.modpart}",
                font=TITEL_FONT)
@@ -300,8 +312,11 @@ def _titelblok(blad: _Blad, rapport: Rapport, undertitel: str = "") -> None:
     beregnet = timezone.localtime(rapport.beregnet) if timezone.is_aware(rapport.beregnet) \
         else rapport.beregnet
     blad.linje("Beregnet", f"{beregnet:%d-%m-%Y %H:%M}", tilpas=True)
-    # Reports cannot be approved yet; the row is where the approval will stand.
-    blad.linje("Godkendelse", "Ikke godkendt", tilpas=True)
+    # The approved version's mark, "Ikke godkendt", or which approved version today's figures
+    # are not (Rapport.godkendelse_tekst).
+    blad.linje("Godkendelse", rapport.godkendelse_tekst, tilpas=True)
+    if rapport.godkendt and rapport.godkendelse.get("kommentar"):
+        blad.linje("Kommentar", rapport.godkendelse["kommentar"])
 
 
 def optaelling_tekst(rapport: Rapport, idag: date) -> tuple[str, str]:
@@ -332,7 +347,8 @@ def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date) -> N
         blad.tom()
         blad.linje(overskrift, font=MELLEMRUBRIK_FONT)
         start, slut = blad.tabel(OVERSIGT_KOLONNER, [
-            [r.maal_nr, titler.get(r.maal_nr, ""), *_indikator_celler(blad.ws, r)]
+            [r.maal_nr, titler.get(r.maal_nr, ""), *_indikator_celler(blad.ws, r),
+             _tekst_celle(blad.ws, rapport.forklaring(r.maal_nr, r.noegle))]
             for r in resultater
         ])
         if slut > start:
@@ -341,6 +357,7 @@ def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date) -> N
     blad.linje("Faktisk og forventet i målets enhed; opfyldelse er faktisk / måltal (for mål 8 "
                "afvigelsen i procentpoint). Forventet er måltallet fordelt jævnt over året.",
                font=DAEMPET_FONT)
+    blad.linje("Forklaring: indikatorens egen forklaring, ellers målets.", font=DAEMPET_FONT)
     blad.skriv()
 
 
@@ -353,6 +370,8 @@ def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date) -> None:
     indikatorer = {i.noegle: i for i in maal.indikatorer.all()}
     _titelblok(blad, rapport, f"Mål {maal.nummer}: {maal.titel} ({maal.get_niveau_display()})")
     blad.linje("Målet", maal.maal_tekst)
+    if rapport.forklaring(maal.nummer):
+        blad.linje("Forklaring", _tekst_celle(blad.ws, rapport.forklaring(maal.nummer)))
     blad.tom()
     start, slut = blad.tabel(
         INDIKATOR_KOLONNER, [_indikator_celler(blad.ws, r) for r in resultater]
@@ -366,6 +385,9 @@ def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date) -> None:
         blad.linje(f"{r.noegle}: {r.titel}", font=MELLEMRUBRIK_FONT)
         if indikator is not None and indikator.regel:
             blad.linje("Tælleregel", indikator.regel)
+        if (r.maal_nr, r.noegle) in rapport.forklaringer:
+            blad.linje("Forklaring",
+                       _tekst_celle(blad.ws, rapport.forklaringer[(r.maal_nr, r.noegle)]))
         if indikator is not None:
             _udspecificering(blad, r, indikator, rapport, idag)
     blad.skriv(frys=frys, filter_ref=filter_ref)
@@ -556,8 +578,11 @@ def _milepael(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport) 
     statusser = list(
         selectors.indikator_poster(indikator, rapport.periode, idag=rapport_dag(rapport))
     )
+    if rapport.godkendt and r.detaljer.get("fortaelling"):
+        # The narrative as it stood when approved, whatever has been written since.
+        blad.linje("Beskrivelse ved godkendelsen", _tekst_celle(blad.ws, r.detaljer["fortaelling"]))
     if statusser:
-        ombryd = Alignment(wrap_text=True, vertical="top")
+        ombryd = OMBRYD
         blad.tabel(
             ["Dato", "Status", "Beskrivelse", "Gælder i perioden"],
             [[s.dato, s.get_status_display(), celle(blad.ws, s.fortaelling, alignment=ombryd),

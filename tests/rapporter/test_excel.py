@@ -168,8 +168,8 @@ def test_overview_has_national_and_local_sections_each_a_filtered_table(bog):
     assert sorted({r["Mål"] for r in nationale}) == [1, 2, 3, 4, 5, 6]
     assert sorted({r["Mål"] for r in lokale}) == list(range(7, 16))
     assert dict(ws.tables.items()) == {
-        "Nationale_maal": f"A{n_start}:L{n_start + len(nationale)}",
-        "Lokale_maal": f"A{l_start}:L{l_start + len(lokale)}",
+        "Nationale_maal": f"A{n_start}:M{n_start + len(nationale)}",
+        "Lokale_maal": f"A{l_start}:M{l_start + len(lokale)}",
     }
     tabel_ = ws.tables["Lokale_maal"]
     assert tabel_.autoFilter.ref == tabel_.ref
