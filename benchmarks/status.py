@@ -11,6 +11,9 @@ not the services), and prints:
 - the status page's server time and queries (``rapporter:status``, as a KKR-læser),
 - the floor: hand-written SQL computing the same counts (COUNT … FILTER, COUNT(DISTINCT …)),
   checked to give the same figures as the engine,
+- an approved period (H1, approved once after the measurements above): the approval's own time,
+  the approved report rebuilt from its snapshot (``godkendt_rapport``), and the status page and
+  its JSON download of the approved version beside today's (``?aktuel=1``), with their queries,
 
 first with SQLite's default 2 MB page cache, then as configured (the 64 MB page cache of
 ``kontrakt/settings.py``). ``--kun-konfigureret`` measures only as configured.
@@ -324,6 +327,7 @@ def maal_en(antal: int, *, sammenlign_cache: bool) -> None:
         with connection.cursor() as c:
             c.execute(STOR_CACHE)
     maal_runde("as configured: migrated indexes, 64 MB page cache (kontrakt/settings.py)")
+    maal_godkendt()
 
 
 def maal_runde(etiket: str) -> None:
@@ -376,6 +380,72 @@ def maal_runde(etiket: str) -> None:
         b_side, m_side, _ = bedst(lambda p=parametre: klient.get(url, p))
         print(f"  status page {url}?periode={parametre['periode']}: best {ms(b_side)}  "
               f"median {ms(m_side)}  ({taelt.antal} queries)")
+
+
+def maal_godkendt() -> None:
+    """H1 approved: the approved version is read from the snapshot, so its page makes the same
+    few queries whatever the volume; today's page beside it counts as before."""
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from maal.models import Resultatkontrakt
+    from maal.roller import ADMINISTRATOR, KKR_LAESER
+    from rapporter.beregning import Periode
+    from rapporter.godkendelse import (
+        forklaring_gem,
+        godkend,
+        godkendt_rapport,
+        rapport_til_visning,
+        seneste_godkendelse,
+    )
+
+    print("  -- an approved period (H1), as configured")
+    kontrakt = Resultatkontrakt.objects.select_related("erhvervshus").get(aar=AAR)
+    admin = User.objects.create_user("benchmark-admin", password="x", first_name="Benchmark")
+    admin.groups.add(Group.objects.get(name=ADMINISTRATOR))
+    for maal in kontrakt.maal.all():
+        forklaring_gem(maal=maal, periode="H1", tekst="Benchmark.", bruger=admin)
+    t0 = time.perf_counter()
+    godkendelse = godkend(kontrakt=kontrakt, periode="H1", bruger=admin, idag=IDAG)
+    print(f"  godkend (count, check, store version {godkendelse.version}): "
+          f"{ms(time.perf_counter() - t0)}  (snapshot {len(str(godkendelse.indhold)):,} chars)")
+
+    def fra_snapshot():
+        return godkendt_rapport(seneste_godkendelse(kontrakt, "H1"))
+
+    def visning():
+        return rapport_til_visning(kontrakt, Periode.h1(AAR), aktuel=False, idag=IDAG,
+                                   beregnet=godkendelse.tidspunkt)
+
+    for navn, funktion in (("seneste_godkendelse + godkendt_rapport", fra_snapshot),
+                           ("rapport_til_visning (approved)", visning)):
+        taelt = Taeller()
+        with connection.execute_wrapper(taelt):
+            funktion()
+        b, m, _ = bedst(funktion)
+        print(f"  {navn}: best {ms(b)}  median {ms(m)}  ({taelt.antal} queries)")
+
+    laeser, _ = User.objects.get_or_create(username="benchmark-laeser")
+    laeser.groups.add(Group.objects.get(name=KKR_LAESER))
+    klient = Client()
+    klient.force_login(laeser)
+    for navn in ("rapporter:status", "rapporter:json"):
+        url = reverse(navn)
+        for parametre in ({"aar": AAR, "periode": "H1"},
+                          {"aar": AAR, "periode": "H1", "aktuel": "1"}):
+            svar = klient.get(url, parametre)
+            if svar.status_code != 200:
+                print(f"  {url} {parametre}: HTTP {svar.status_code}")
+                continue
+            taelt = Taeller()
+            with connection.execute_wrapper(taelt):
+                klient.get(url, parametre)
+            b, m, _ = bedst(lambda u=url, p=parametre: klient.get(u, p))
+            hvad = "today's (?aktuel=1)" if "aktuel" in parametre else "approved"
+            print(f"  {url}?periode=H1 {hvad:20s}: best {ms(b)}  median {ms(m)}  "
+                  f"({taelt.antal} queries)")
 
 
 def main():
