@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_revision
+from . import views, views_godkendelse, views_kvalitet, views_revision
 
 app_name = "rapporter"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("igangvaerende/", views.igangvaerende, name="igangvaerende"),
     path("indikator/<str:noegle>/milepael/", views.milepael_ny, name="milepael_ny"),
     path("maaling/ny/", views.maaling_ny, name="maaling_ny"),
+    path("datakvalitet/", views_kvalitet.datakvalitet, name="datakvalitet"),
+    path("forklaringer/", views_godkendelse.forklaringer, name="forklaringer"),
+    path("godkend/", views_godkendelse.godkend, name="godkend"),
     path("revision/", views_revision.revision_side, name="revision"),
     path("revision/eksport/", views_revision.revision_eksport, name="revision_eksport"),
 ]

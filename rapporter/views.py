@@ -36,7 +36,7 @@ from maal.models import Indikator, Maal, Maaling, MilepaelStatus, Resultatkontra
 from maal.models import maalbare_noegler as _maalbare_noegler
 from maal.services import maaling_create, milepael_status_create
 
-from . import diagrammer, selectors
+from . import diagrammer, kvalitet, selectors
 from . import godkendelse as godkendelser
 from .beregning import (
     STATUS_IKON,
@@ -120,6 +120,8 @@ def status(request):
         # Today's count: not part of what was approved, so the approved view leaves it out.
         "igangvaerende": None if visning["vist_godkendt"]
         else selectors.igangvaerende_forloeb(valg.valgt_periode).count(),
+        "datakvalitet": kvalitet.opsummering(valg.valgt_periode)
+        if request.user.has_perm("maal.se_datakvalitet") else [],
     })
 
 
@@ -360,13 +362,14 @@ def _oversigt(maal: list[Maal], resultater, valg, forklaringer: dict | None = No
     efter_maal = {}
     for resultat in resultater:
         efter_maal.setdefault(resultat.maal_nr, []).append(resultat)
-    forklaringer = forklaringer or {}
+    # Today's are Forklaring rows, the approved ones the snapshot's texts: shown as text.
+    tekster = {k: getattr(f, "tekst", f) for k, f in (forklaringer or {}).items()}
     grupper = [{
         "maal": m, "resultater": efter_maal.get(m.nummer, []),
-        "forklaring": forklaringer.get((m.nummer, None)),
+        "forklaring": tekster.get((m.nummer, None)),
         "indikator_forklaringer": [
-            (r, forklaringer[(m.nummer, r.noegle)]) for r in efter_maal.get(m.nummer, [])
-            if (m.nummer, r.noegle) in forklaringer
+            (r, tekster[(m.nummer, r.noegle)]) for r in efter_maal.get(m.nummer, [])
+            if tekster.get((m.nummer, r.noegle))
         ],
     } for m in maal]
     afsluttet = valg.valgt_periode.helaar_afsluttet(valg.idag)
@@ -388,8 +391,7 @@ def _godkendelser(kontrakt, periode) -> list[Godkendelse]:
     (one query; none for a status date, which is never approved)."""
     if periode.navn not in RAPPORTPERIODER:
         return []
-    return list(Godkendelse.objects.filter(kontrakt=kontrakt, periode=periode.navn)
-                .defer("indhold").order_by("-version"))
+    return godkendelser.godkendelser(kontrakt, periode.navn)
 
 
 def _valgt_godkendelse(valg) -> tuple[Godkendelse | None, list[Godkendelse]]:
@@ -444,8 +446,8 @@ def _dagens_forklaringer(valg) -> dict:
 
 
 def _godkendte_forklaringer(rapport) -> dict:
-    """The explanations as approved, from the snapshot, keyed as today's."""
-    return getattr(rapport, "forklaringer", None) or {}
+    """The explanations' texts as approved (the snapshot's), keyed as today's."""
+    return rapport.forklaringer
 
 
 def _status_tal(status: str, antal: int) -> dict:
@@ -533,7 +535,7 @@ def _maal_forklaringer(request, maal, paneler, valg) -> dict:
     for h in (Forklaring.history.filter(maal_id=maal.pk, periode=navn)
               .select_related("history_user", "opdateret_af").order_by("-history_date")):
         historik.setdefault(h.indikator_id, []).append(h)
-    kan_forklare = request.user.has_perm("rapporter.change_forklaring")
+    kan_forklare = request.user.has_perm(godkendelser.GODKEND_RET)
     form = ForklaringerForm(maal=[maal], eksisterende=gemte) if kan_forklare else None
     for panel in paneler:
         indikator = panel["indikator"]
