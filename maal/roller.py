@@ -75,7 +75,7 @@ def opret_roller(using="default", **kwargs):
     )
 
     laeser, _ = Group.objects.get_or_create(name=KKR_LAESER)
-    laeser.permissions.set([*status])
+    laeser.permissions.set([*status, *_perms("maal", ["datakvalitet"], ("se",))])
 
     admin, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
     admin.permissions.set([
