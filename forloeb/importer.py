@@ -65,6 +65,7 @@ KOLONNE_FOR_FELT = {
     "forloeb": "forloeb_ekstern_id",
     "kommuner": "kommunekoder",
 }
+HVEM_FELTER = ("oprettet_af", "indtastet_af")  # set to the importing user, never from the file
 FELT_FOR_KOLONNE = {kolonne: felt for felt, kolonne in KOLONNE_FOR_FELT.items()}
 DATOFORMATER = ("%Y-%m-%d", "%d-%m-%Y")
 # A plain number in a date column is read as an Excel date serial (45700 is 12-02-2025) when it
@@ -809,7 +810,9 @@ class _Import:
         """The record's own validation: fields and ``clean()``. Uniqueness and references are
         checked in memory against the file and the bulk-loaded records instead."""
         try:
-            objekt.full_clean(exclude=list(udelad), validate_unique=False,
+            # Who registered a record is never read from the file; checking that user would
+            # cost a query per row.
+            objekt.full_clean(exclude=[*udelad, *HVEM_FELTER], validate_unique=False,
                               validate_constraints=False)
         except ValidationError as exc:
             for felt, beskeder in exc.message_dict.items():
@@ -1268,7 +1271,7 @@ def _skriv(model, poster: list[_Post], *, bruger, aarsag: str, nu) -> None:
     nye = [p.objekt for p in poster if p.ny]
     aendrede = [p.objekt for p in poster if not p.ny]
     for objekt in nye:
-        for hvem in ("oprettet_af", "indtastet_af"):
+        for hvem in HVEM_FELTER:
             if hasattr(objekt, f"{hvem}_id"):
                 setattr(objekt, hvem, bruger)
     # bulk_create takes the keys of related records created just before (the plan holds them).

@@ -298,7 +298,8 @@ def slet(request, art: Art, **noegle):
         else:
             messages.success(request, f"{art.bestemt} er slettet: {instans}.")
             return redirect(art.url("liste"))
-    return render(request, "forloeb/slet.html", {"art": art, "instans": instans, "form": form})
+    return render(request, "forloeb/slet.html", {"art": art, "instans": instans, "form": form},
+                  status=422 if form.is_bound else 200)
 
 
 @login_required
