@@ -317,3 +317,24 @@ def test_aktoer_m2m_and_links_to_deleted_records_are_shown(tid, registrant):
     services.opdater(aktoer, bruger=registrant, m2m={"kommuner": ["330", "320"]})
     aendring = revision.aendringer(art="forloeb.aktoer", graense=1)[0]
     assert aendring.felter == [("Kommuner betjent", "–", "Faxe, Slagelse")]
+
+
+def test_explanations_and_approvals_link_to_their_pages_without_the_snapshot(
+        tid, kontrakt_2025, administrator):
+    from rapporter.models import Godkendelse
+
+    maal = kontrakt_2025.maal.get(nummer=7)
+    services.gem(Forklaring(maal=maal, periode="H1", tekst="Bagud i foråret"),
+                 bruger=administrator, aarsag="Til KKR")
+    tid.move_to(kl(7, 2))
+    services.gem(Godkendelse(kontrakt=kontrakt_2025, periode="H1", version=1,
+                             godkendt_af=administrator, godkendt_af_navn="Administrator",
+                             tidspunkt=kl(7, 1), kommentar="OK", indhold={"tal": [1, 2, 3]}),
+                 bruger=administrator, aarsag="Godkendt")
+    godkendelse, forklaring = revision.aendringer(graense=2)
+    hus = kontrakt_2025.erhvervshus_id
+    assert godkendelse.objekt == "1. halvår 2025, Erhvervshus Sjælland: version 1"
+    assert godkendelse.url == f"/status/?hus={hus}&aar=2025&periode=H1&version=1"
+    assert ("Godkendt", "–", "01-07-2025 10:00") in godkendelse.felter
+    assert "Godkendt indhold" not in {f for f, _, _ in godkendelse.felter}
+    assert forklaring.url == f"/status/maal/7/?hus={hus}&aar=2025&periode=H1"
