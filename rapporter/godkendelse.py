@@ -71,7 +71,10 @@ def brugernavn(bruger) -> str:
 
 def forklaring_gem(*, maal, indikator=None, periode: str, tekst: str, bruger) -> Forklaring | None:
     """Write (or, with an empty text, remove) the explanation of a goal or one of its indicators
-    for ``periode`` ("H1" or "helaar"); the history keeps every version with who wrote it."""
+    for ``periode`` ("H1" or "helaar"); the history keeps every version with who wrote it.
+    Only those who approve write them (``maal.godkend_rapport``): ``PermissionDenied`` else."""
+    if bruger is None or not bruger.is_active or not bruger.has_perm(GODKEND_RET):
+        raise PermissionDenied("Kun en administrator kan skrive forklaringer.")
     _tjek_periode(periode)
     if indikator is not None and indikator.maal_id != maal.pk:
         raise ValidationError(

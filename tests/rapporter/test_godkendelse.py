@@ -98,6 +98,13 @@ def test_explanations_are_for_h1_and_helaar_and_the_goals_own_indicators(kontrak
     assert not Forklaring.objects.exists()
 
 
+def test_only_an_administrator_writes_explanations(kontrakt_2025, registrant):
+    with pytest.raises(PermissionDenied, match="Kun en administrator kan skrive forklaringer"):
+        forklaring_gem(maal=kontrakt_2025.maal.get(nummer=7), periode="H1", tekst="x",
+                       bruger=registrant)
+    assert not Forklaring.objects.exists()
+
+
 def test_forklaringer_is_one_query(kontrakt_2025, anne, django_assert_num_queries):
     forklar_alle(kontrakt_2025, anne)
     with django_assert_num_queries(1):
