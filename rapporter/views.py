@@ -120,6 +120,11 @@ def status(request):
         # Today's count: not part of what was approved, so the approved view leaves it out.
         "igangvaerende": None if visning["vist_godkendt"]
         else selectors.igangvaerende_forloeb(valg.valgt_periode).count(),
+        # The downloads show what the page shows: today's figures where the page does.
+        "aktuel_query": "&aktuel=1" if visning["godkendelse"] and not visning["vist_godkendt"]
+        else "",
+        "kan_godkende": valg.valgt_periode.navn in RAPPORTPERIODER
+        and request.user.has_perm(godkendelser.GODKEND_RET),
         "datakvalitet": kvalitet.opsummering(valg.valgt_periode)
         if request.user.has_perm("maal.se_datakvalitet") else [],
     })

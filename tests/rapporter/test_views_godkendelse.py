@@ -211,6 +211,14 @@ def test_approval_succeeds_and_the_status_page_shows_the_mark(
     assert "Version 1" in tekst(admin_klient.get(GODKEND, H1))  # listed as an earlier version
 
 
+def test_the_status_page_leads_an_administrator_to_the_routine(datasaet, admin_klient):
+    html = admin_klient.get(STATUS, H1).content.decode()
+    assert f'href="{FORKLARINGER}?aar=2025&amp;periode=H1">Forklaringer</a>' in html
+    assert f'href="{GODKEND}?aar=2025&amp;periode=H1">Godkend</a>' in html
+    # not for a status date, which is neither explained nor approved
+    assert f'href="{GODKEND}' not in admin_klient.get(STATUS, {"aar": 2025}).content.decode()
+
+
 def test_registrant_and_kkr_can_neither_explain_nor_approve(
     datasaet, client, registrant, kkr_laeser
 ):
@@ -223,6 +231,7 @@ def test_registrant_and_kkr_can_neither_explain_nor_approve(
         assert client.post(f"{GODKEND}?aar=2025&periode=H1").status_code == 403
         side = client.get("/status/maal/7/", H1).content.decode()
         assert 'name="maal-7"' not in side and "Skriv en forklaring" not in side
+        assert f'href="{GODKEND}' not in client.get(STATUS, H1).content.decode()
     assert not Forklaring.objects.exists() and not Godkendelse.objects.exists()
 
 
@@ -263,6 +272,8 @@ def test_todays_figures_list_the_changes_since_approval(godkendt, administrator,
     assert "Ændret: forløb" in aendring and flyttet.ekstern_id in aendring
     assert "Administrator" in aendring and "Forløbet sluttede først i juli" in aendring
     assert "30-06-2025" in aendring or "30. juni 2025" in aendring  # from
+    # the downloads give what the page shows
+    assert '/status/json/?aar=2025&amp;periode=H1&amp;aktuel=1"' in svar.content.decode()
     # and back to the approved version
     assert 'href="?aar=2025&amp;periode=H1">Vis den godkendte version' in svar.content.decode()
 
