@@ -215,3 +215,26 @@ def test_during_the_year_no_final_assessment_is_needed(aaret, admin_klient):
         "status": "opfyldt", "endelig": "on", "dato": "2025-07-10", "fortaelling": "For tidligt.",
     })
     assert "dateres tidligst 31-12-2025" in tekst(tidligt)
+
+
+@time_machine.travel(EFTER_AARET, tick=False)
+def test_the_workbook_marks_the_final_assessment_as_the_one_that_counts(aaret, laeser_klient):
+    def femern_raekker():
+        svar = laeser_klient.get(reverse("rapporter:xlsx"), {"aar": 2025, "periode": "helaar"})
+        raekker = list(load_workbook(io.BytesIO(svar.content))["Mål 15"].iter_rows(
+            values_only=True))
+        start = next(i for i, r in enumerate(raekker) if r[:2] == ("Dato", "Status"))
+        ud = []
+        for r in raekker[start + 1:]:
+            if r[0] is None:
+                break
+            ud.append((r[0].date(), r[1], r[3]))
+        return ud
+
+    # awaiting the final assessment, no status counts
+    assert femern_raekker() == [(date(2025, 3, 1), "I gang", "nej")]
+    milepael_status_create(indikator=Indikator.objects.get(noegle="M15.femern"),
+                           status="ikke_opfyldt", endelig=True, dato=date(2026, 1, 20),
+                           fortaelling="Nåede ikke i mål.")
+    assert femern_raekker() == [(date(2026, 1, 20), "Ikke opfyldt", "ja"),
+                                (date(2025, 3, 1), "I gang", "nej")]
