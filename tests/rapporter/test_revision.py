@@ -217,7 +217,10 @@ def test_the_navigation_offers_the_page_to_administrators_only(client, administr
     client.force_login(kkr_laeser)
     assert "Revisionsspor" not in tekst(client.get("/status/"))
     client.force_login(administrator)
-    assert 'href="/status/revision/"' in client.get(SIDE).content.decode()
+    menu = re.search(r'<nav aria-label="Hovedmenu">.*?</nav>', client.get(SIDE).content.decode(),
+                     re.S).group()
+    assert 'href="/status/revision/" aria-current="page">Revisionsspor' in menu
+    assert menu.count('aria-current="page"') == 1
 
 
 def test_the_page_shows_each_change_with_its_fields_and_link(client, historie, administrator):
