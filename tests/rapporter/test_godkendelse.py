@@ -351,3 +351,28 @@ def test_approved_periods_are_locked_with_their_reason(kontrakt_2025, anne,
     # registered at start-up: forloeb.laas asks it
     assert laas.laast([date(2025, 3, 1)]).grund.startswith("1. halvår 2025 er godkendt")
     assert laas.laast([date(2025, 7, 1)]) is None
+
+
+def test_a_result_survives_its_snapshot_as_json_dates_decimals_and_dataclasses_included():
+    import json
+    from decimal import Decimal
+
+    from rapporter.beregning import MaaltVaerdi, Resultat
+
+    r = Resultat(
+        noegle="M14.gearing", maal_nr=14, titel="Gearing", art="forhold", enhed="faktor",
+        retning="gte", maalvaerdi=2.5, faktisk=2.7, forventet=None, opfyldelse=1.08,
+        status="paa_sporet", detaljer={
+            "taeller": {"vaerdi": Decimal("41250000.00"), "dato": date(2025, 10, 15)},
+            "maalt": MaaltVaerdi(noegle="M3.nps", vaerdi=72.0, dato=date(2025, 5, 15), id=3),
+            "par": (1, "to"), "beregnet": datetime(2025, 8, 14, 10, 0, tzinfo=KBH),
+            "liste": [date(2025, 1, 1), None],
+        }, indikator_id=42,
+    )
+    tilbage = Resultat.fra_snapshot(json.loads(json.dumps(r.til_snapshot())))
+    assert tilbage == r and tilbage.detaljer == r.detaljer
+    assert tilbage.detaljer["taeller"]["vaerdi"] == Decimal("41250000.00")
+    # a field added to Resultat later keeps its default in an older snapshot
+    gammel = r.til_snapshot()
+    del gammel["indikator_id"]
+    assert Resultat.fra_snapshot(gammel | {"udgaaet": 1}).indikator_id is None
