@@ -88,7 +88,7 @@ def aendringer(*, fra: datetime | None = None, til: datetime | None = None,
     period, ``kun_importer`` those made by an import. ``graense`` and ``spring_over`` cut out
     a page."""
     perioder = laas.laaste_perioder()
-    samlet = _samlet(_filtre(fra, til, bruger_id, art, periode, kun_godkendte, kun_importer),
+    samlet = _samlet(_Filtre(fra, til, bruger_id, art, periode, kun_godkendte, kun_importer),
                      perioder)
     if samlet is None:
         return []
@@ -102,7 +102,7 @@ def antal(*, fra=None, til=None, bruger_id=None, art=None, periode=None, kun_god
           kun_importer=False) -> int:
     """How many changes :func:`aendringer` gives for the same filters (one query)."""
     perioder = laas.laaste_perioder() if kun_godkendte else []
-    samlet = _samlet(_filtre(fra, til, bruger_id, art, periode, kun_godkendte, kun_importer),
+    samlet = _samlet(_Filtre(fra, til, bruger_id, art, periode, kun_godkendte, kun_importer),
                      perioder)
     return 0 if samlet is None else samlet.count()
 
@@ -139,10 +139,6 @@ class _Filtre:
     periode: tuple[date, date] | None
     kun_godkendte: bool
     kun_importer: bool
-
-
-def _filtre(*args) -> _Filtre:
-    return _Filtre(*args)
 
 
 def _samlet(filtre: _Filtre, perioder: list[laas.LaastPeriode]):
