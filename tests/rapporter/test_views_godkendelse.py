@@ -307,7 +307,7 @@ def test_the_goal_page_shows_the_approved_figure_beside_todays(godkendt, adminis
     assert "1. halvår 2025 er godkendt 15. august 2025 af Administrator, version 1" in side
     assert "Diagrammerne viser dagens tal." in side
     kort = side.split("Korte vejledningsforløb gennemført M7.korte")[1].split("Sådan opgøres")[0]
-    assert "Faktisk 2 " in kort
+    assert "Faktisk i dag 2 " in kort
     assert "Godkendt, version 1 3 ▼ Bagud" in kort
 
 
