@@ -219,6 +219,23 @@ def test_the_status_page_leads_an_administrator_to_the_routine(datasaet, admin_k
     assert f'href="{GODKEND}' not in admin_klient.get(STATUS, {"aar": 2025}).content.decode()
 
 
+def test_a_finished_year_asks_for_each_milestones_final_assessment(
+    datasaet, administrator, client
+):
+    with time_machine.travel(datetime(2026, 1, 20, 9, 0, tzinfo=KBH), tick=False):
+        client.force_login(administrator)
+        forklar_alle(datasaet, administrator)
+        forklaring_gem(maal=Maal.objects.get(nummer=1), periode="helaar", tekst="Året.",
+                       bruger=administrator)
+        svar = client.get(GODKEND, {"aar": 2025})  # after the year: helår by default
+        html = svar.content.decode()
+    assert "Godkend hele året 2025" in tekst(svar)
+    assert ("M11.rekrutteringsydelse Ny vejledningsydelse om rekruttering og fastholdelse "
+            "udviklet … Afventer mangler den endelige vurdering") in tekst(svar)
+    assert ('href="/status/indikator/M11.rekrutteringsydelse/milepael/?aar=2025&amp;'
+            'periode=helaar"') in html
+
+
 def test_registrant_and_kkr_can_neither_explain_nor_approve(
     datasaet, client, registrant, kkr_laeser
 ):
