@@ -388,7 +388,7 @@ def _oversigt(maal: list[Maal], resultater, valg, forklaringer: dict | None = No
     }
 
 
-RAPPORTPERIODER = ("H1", "helaar")  # the periods that are explained and approved
+RAPPORTPERIODER = tuple(godkendelser.PERIODER)  # "H1", "helaar": explained and approved
 
 
 def _godkendelser(kontrakt, periode) -> list[Godkendelse]:
@@ -408,11 +408,12 @@ def _valgt_godkendelse(valg) -> tuple[Godkendelse | None, list[Godkendelse]]:
     if nummer is None:
         return (versioner[0] if versioner else None), versioner
     valgt = next((g for g in versioner if g.version == nummer), None)
-    if valgt is None:
-        valg.add_error("version", f"{valg.valgt_periode.titel} har ingen godkendt version "
-                                  f"{nummer}." if valg.valgt_periode.navn in RAPPORTPERIODER
-                       else "Kun 1. halvår og hele året godkendes; en status pr. dato har "
-                            "ingen godkendte versioner.")
+    if valgt is None and valg.valgt_periode.navn in RAPPORTPERIODER:
+        valg.add_error("version",
+                       f"{valg.valgt_periode.titel} har ingen godkendt version {nummer}.")
+    elif valgt is None:
+        valg.add_error("version", "Kun 1. halvår og hele året godkendes; en status pr. dato "
+                                  "har ingen godkendte versioner.")
     return valgt, versioner
 
 
@@ -430,7 +431,8 @@ def _visning(valg) -> dict | None:
           "flyttede": [], "aendringer": []}
     if ud["vist_godkendt"]:
         godkendt = godkendelser.godkendt_rapport(godkendelse)
-        return {**ud, "rapport": godkendt, "forklaringer": _godkendte_forklaringer(godkendt)}
+        # The explanations as approved: the snapshot's texts, keyed as today's.
+        return {**ud, "rapport": godkendt, "forklaringer": godkendt.forklaringer}
     rapport = rapport_for(
         valg.kontrakt, valg.valgt_periode, idag=valg.idag, beregnet=timezone.localtime()
     )
@@ -448,11 +450,6 @@ def _dagens_forklaringer(valg) -> dict:
     if valg.valgt_periode.navn not in RAPPORTPERIODER:
         return {}
     return godkendelser.forklaringer(valg.kontrakt, valg.valgt_periode.navn)
-
-
-def _godkendte_forklaringer(rapport) -> dict:
-    """The explanations' texts as approved (the snapshot's), keyed as today's."""
-    return rapport.forklaringer
 
 
 def _status_tal(status: str, antal: int) -> dict:
