@@ -83,6 +83,11 @@ def test_administrator_explains_and_approves_then_kkr_sees_the_mark_and_the_chan
     forklaring.locator("summary").click()
     expect(forklaring.get_by_text("Korte forløb registreres samlet")).to_be_visible()
     billede(side, "status-godkendt.png")
+    forklaring.locator("summary").click()  # closed again: printed, it is open all the same
+    side.emulate_media(media="print")
+    expect(forklaring.get_by_text("Korte forløb registreres samlet")).to_be_visible()
+    side.emulate_media(media="screen")
+    expect(forklaring.get_by_text("Korte forløb registreres samlet")).to_be_hidden()
 
     side.get_by_role("link", name="Vis dagens tal og det, der er ændret siden godkendelsen").click()
     expect(side.locator(".godkendt-maerke h2")).to_have_text("Dagens tal: ikke de godkendte")
