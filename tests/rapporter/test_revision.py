@@ -17,7 +17,7 @@ from forloeb import laas, services
 from forloeb.models import Aktoer, Forloeb
 from maal import services as maal_services
 from maal.models import Erhvervshus, Indikator
-from rapporter import revision
+from rapporter import revision, views_revision
 from rapporter.models import Forklaring
 from rapporter.views_revision import revision_raekke
 from tests import factories
@@ -112,6 +112,9 @@ def test_each_filter_narrows_the_list(historie, registrant, administrator):
     assert [a.art for a in dagen] == ["milepælsstatus", "måling"]
     assert revision.antal(fra=kl(7, 3, 0), til=kl(7, 4, 23)) == 2
     assert revision.aendringer(kun_importer=True) == []
+    # The export's way through: a bite at a time, the same list.
+    assert list(revision.alle_aendringer(bid=2)) == alle
+    assert list(revision.alle_aendringer(bid=3, bruger_id=registrant.pk)) == registrantens
 
 
 def test_the_period_keeps_a_forloeb_moved_out_of_it_and_the_referrals_of_one_in_it(
@@ -341,3 +344,14 @@ def test_explanations_and_approvals_link_to_their_pages_without_the_snapshot(
     assert ("Godkendt", "–", "01-07-2025 10:00") in godkendelse.felter
     assert "Godkendt indhold" not in {f for f, _, _ in godkendelse.felter}
     assert forklaring.url == f"/status/maal/7/?hus={hus}&aar=2025&periode=H1"
+
+
+def test_an_export_too_large_is_refused_with_how_to_narrow_it(client, historie, administrator,
+                                                              monkeypatch):
+    monkeypatch.setattr(views_revision, "EKSPORT_MAKS", 3)
+    client.force_login(administrator)
+    svar = client.get(EKSPORT)
+    assert svar.status_code == 400
+    assert (f"Udtrækket har {revision.antal()} ændringer; eksporten tager højst 3 ad gangen. "
+            "Afgræns med datoerne eller de andre filtre.") in tekst(svar)
+    assert client.get(EKSPORT, {"art": "maal.maaling"}).status_code == 200
