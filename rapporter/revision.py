@@ -41,8 +41,8 @@ from simple_history.manager import HistoryManager
 from forloeb import laas
 from forloeb.historik import HANDLINGER, vis_vaerdi
 
-# Not shown as changed fields: who made the record (the entry's user says it) and the
-# approval's stored snapshot (thousands of characters; the approval's page shows it).
+# Not shown as fields, beside the technical ones (:func:`_vist`): the approval's stored snapshot
+# (thousands of characters; the approved status page shows it).
 UDELAD = {"indhold"}
 IMPORT = "Import"  # forloeb.importer.aarsag_for: "Import af fil.xlsx"
 NYESTE = ("-history_date", "-history_id")
@@ -155,8 +155,8 @@ class _Filtre:
 
 
 def _samlet(filtre: _Filtre, perioder: list[laas.LaastPeriode]):
-    """The UNION of (history_date, history_id, art, foer) over every history table that the
-    filters leave in, or None when none does."""
+    """The UNION of (history_date, history_id, rev_model, rev_foer: the version before) over
+    every history table that the filters leave in, or None when none does."""
     dele = []
     for model in historik_modeller():
         if filtre.art and model._meta.label_lower != filtre.art:
