@@ -575,7 +575,9 @@ class Formularsaet:
         return [f for f in (self.valg, self.form) if f is not None]
 
     def skrivebeskyt(self) -> None:
-        """Show the record read-only: every field disabled (a record the user may not change)."""
+        """Show the record read-only: every field disabled (a record the user may not change),
+        and no reason to give."""
+        self.form.fields.pop("aarsag", None)
         for form in self.alle():
             for felt in form.fields.values():
                 felt.disabled = True
