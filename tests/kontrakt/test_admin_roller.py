@@ -204,3 +204,15 @@ def test_an_administrator_unlocks_a_locked_account(admin_klient):
                              {"post": "yes"})
     assert svar.status_code == 302
     assert not AccessAttempt.objects.exists()
+
+
+def test_an_administrator_unlocks_from_the_list_with_the_delete_action(admin_klient):
+    laas = AccessAttempt.objects.create(
+        username="registrant", ip_address="10.0.0.1", user_agent="test", http_accept="*/*",
+        path_info="/login/", get_data="", post_data="", failures_since_start=5,
+    )
+    svar = admin_klient.post(reverse("admin:axes_accessattempt_changelist"), {
+        "action": "delete_selected", "_selected_action": [laas.pk], "post": "yes",
+    })
+    assert svar.status_code == 302
+    assert not AccessAttempt.objects.exists()
