@@ -129,7 +129,11 @@ def test_an_administrator_unlocks_the_account_in_the_admin(client, registrant, a
     admin.force_login(administrator)
     liste = admin.get(reverse("admin:axes_accessattempt_changelist"))
     assert liste.status_code == 200
-    assert "registrant" in liste.content.decode()
+    html = liste.content.decode()
+    assert "registrant" in html
+    assert "Vælg loginforsøg, der skal vises" in html  # axes' own admin, in Danish
+    assert '<td class="field-status">Låst</td>' in html
+    assert "Slet valgte loginforsøg" in html
     svar = admin.post(reverse("admin:axes_accessattempt_changelist"), {
         "action": "delete_selected", "_selected_action": [laas.pk], "post": "yes",
     })
