@@ -132,6 +132,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 # 0: locked until an administrator unlocks it in the admin.
 AXES_COOLOFF_MINUTTER = envint("AXES_COOLOFF_MINUTTER", 30)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTTER < 0:
+    raise RuntimeError("AXES_FAILURE_LIMIT skal være mindst 1 og AXES_COOLOFF_MINUTTER mindst 0.")
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTTER) if AXES_COOLOFF_MINUTTER else None
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True  # a good login forgets earlier slips
@@ -142,6 +144,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # A session ends when the browser closes, and at the latest SESSION_TIMER hours after login.
 SESSION_COOKIE_AGE = envint("SESSION_TIMER", 12) * 60 * 60
+if SESSION_COOKIE_AGE < 1:
+    raise RuntimeError("SESSION_TIMER skal være mindst 1 (timer).")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 LANGUAGE_CODE = "da"

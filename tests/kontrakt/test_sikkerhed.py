@@ -187,3 +187,15 @@ def test_the_templates_have_no_inline_script():
         for tag in (t for t in html.split("<script")[1:]):
             aabning = tag.split(">", 1)[0]
             assert "src=" in aabning, f"{fil}: inline <script{aabning}>"
+
+
+@pytest.mark.parametrize("variabel, vaerdi, besked", [
+    ("AXES_FAILURE_LIMIT", "0", "AXES_FAILURE_LIMIT skal være mindst 1"),
+    ("AXES_COOLOFF_MINUTTER", "-5", "AXES_COOLOFF_MINUTTER mindst 0"),
+    ("SESSION_TIMER", "0", "SESSION_TIMER skal være mindst 1 (timer)."),
+])
+def test_a_value_that_cannot_work_stops_the_app_with_a_danish_message(tmp_path, variabel,
+                                                                        vaerdi, besked):
+    svar = _manage(_produktion(tmp_path, **{variabel: vaerdi}), "check")
+    assert svar.returncode != 0
+    assert besked in svar.stderr
