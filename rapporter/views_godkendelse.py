@@ -65,7 +65,7 @@ def forklaringer(request):
     return render(request, "rapporter/forklaringer.html", {
         "valg": valg, "form": form, "mangler": _mangler_vist(mangler, valg),
         "grupper": _grupper(maal, form, resultater, mangler),
-    })
+    }, status=422 if form.errors else 200)
 
 
 @login_required
@@ -99,7 +99,7 @@ def godkend(request):
         ),
         "versioner": _godkendelser(kontrakt, periode),
         **_oversigt([], resultater, valg),
-    }, status=400 if afvist else 200)
+    }, status=422 if afvist else 200)
 
 
 # --- Helpers ----------------------------------------------------------------------------------
