@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from .historik import Historik
-from .validators import valider_cvr, valider_registreringsdato
+from .validators import normaliser_navn, valider_cvr, valider_registreringsdato
 
 
 class Fyrtaarn(models.TextChoices):
@@ -128,6 +129,11 @@ class Virksomhed(Sporbar):
             raise ValidationError({"stiftelsesdato": "Stiftelsesdatoen ligger før år 1800."})
 
 
+AKTOER_NAVN_FINDES = (
+    "Der findes allerede en aktør med det navn (store og små bogstaver og mellemrum tæller ikke)."
+)
+
+
 class Aktoer(Sporbar):
     class Type(models.TextChoices):
         STATSLIG = "statslig", "Statslig erhvervsfremme"
@@ -148,9 +154,41 @@ class Aktoer(Sporbar):
         verbose_name_plural = "aktører"
         ordering = ["navn"]
         indexes = [models.Index(fields=["type"], name="aktoer_type_idx")]
+        constraints = [
+            # One name, whatever its case: "Væksthus  Nord" and "væksthus nord" are one aktør.
+            # Inner spaces are collapsed by clean() and the second constraint holds the database
+            # to it. (SQLite's lower() folds A–Z only; clean() and the import fold Æ, Ø, Å too.)
+            models.UniqueConstraint(
+                Lower("navn"),
+                name="aktoer_navn_unik_ci",
+                violation_error_message=AKTOER_NAVN_FINDES,
+            ),
+            models.CheckConstraint(
+                condition=~Q(navn__contains="  ") & ~Q(navn__startswith=" ")
+                & ~Q(navn__endswith=" "),
+                name="aktoer_navn_normaliseret",
+                violation_error_message=(
+                    "Et aktørnavn har ikke mellemrum før, efter eller to i træk."),
+            ),
+        ]
 
     def __str__(self):
         return self.navn
+
+    def clean(self):
+        self.navn = normaliser_navn(self.navn)
+
+    def validate_constraints(self, exclude=None):
+        super().validate_constraints(exclude=exclude)
+        # SQLite's lower() leaves Æ, Ø and Å as they are; ask the way the searches do.
+        from django.db import connection
+
+        from .selectors import hedder
+
+        if connection.vendor == "sqlite" and "navn" not in (exclude or ()) and self.navn:
+            andre = Aktoer.objects.filter(hedder("navn", self.navn)).exclude(pk=self.pk)
+            if andre.exists():
+                raise ValidationError({"navn": AKTOER_NAVN_FINDES}, code="unique")
 
 
 class Emne(models.Model):

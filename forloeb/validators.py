@@ -11,6 +11,11 @@ def normaliser_cvr(value: str) -> str:
     return stdnum_cvr.compact(str(value or "")).removeprefix("DK")
 
 
+def normaliser_navn(value) -> str:
+    """A name as it is kept: no spaces before or after, inner whitespace one space."""
+    return " ".join(str(value or "").split())
+
+
 def valider_cvr(value: str) -> None:
     """Raise a Danish ValidationError unless ``value`` is an 8-digit CVR passing modulus 11."""
     if not normaliser_cvr(value):
