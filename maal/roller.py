@@ -57,7 +57,12 @@ def _brugeradministration(using):
 
 
 def opret_roller(using="default", **kwargs):
-    """Create or refresh the groups; safe to run after every migrate."""
+    """Create or refresh the groups; safe to run after every migrate.
+
+    Runs after maal's migrations, before the apps later in ``INSTALLED_APPS`` have had their
+    permissions made, so it makes the permissions of every app it hands out first."""
+    for app_label in ("forloeb", "maal", "rapporter"):
+        create_permissions(apps.get_app_config(app_label), verbosity=0, using=using)
     laes = ("view",)
     alt = ("view", "add", "change", "delete")
     status = Permission.objects.filter(

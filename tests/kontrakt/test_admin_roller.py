@@ -216,3 +216,23 @@ def test_an_administrator_unlocks_from_the_list_with_the_delete_action(admin_kli
     })
     assert svar.status_code == 302
     assert not AccessAttempt.objects.exists()
+
+
+def test_the_header_links_to_the_admin_for_the_role_and_for_nobody_else(
+    client, administrator, registrant, kkr_laeser
+):
+    link = f'href="{reverse("admin:index")}"'
+    assert link in _som(client, administrator).get(reverse("forloeb:oversigt")).content.decode()
+    for bruger in (registrant, kkr_laeser):
+        assert link not in _som(client, bruger).get(reverse("rapporter:status") + "?aar=2025"
+                                                   ).content.decode()
+
+
+def test_after_migrate_the_administrator_holds_the_reports_permissions():
+    """opret_roller runs after maal's migrations, before rapporter's permissions would exist."""
+    from maal.roller import opret_roller
+
+    Permission.objects.filter(content_type__app_label="rapporter").delete()
+    opret_roller()
+    admin = Group.objects.get(name=ADMINISTRATOR)
+    assert admin.permissions.filter(codename="change_forklaring").exists()
