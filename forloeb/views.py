@@ -19,7 +19,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, ProtectedError, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +30,7 @@ from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django_tables2 import RequestConfig
 
+from kontrakt import db
 from kontrakt.svar import xlsx_svar
 
 from . import adgang, filters, forms, laas, selectors, services, tables
@@ -248,6 +249,8 @@ def opret(request, art: Art):
     data = request.POST if request.method == "POST" else None
     valg = _valg(request, data) if art.med_virksomhed else None
     saet = forms.Formularsaet(_opret_form(request, art.form(data)), valg)
+    if data is not None and (gemt := _allerede_gemt(art, saet)):
+        return _efter_gem(request, art, gemt, allerede=True)
     if data is not None and saet.is_valid():
         instans = _gem(saet, lambda: art.opret(
             **saet.felter(), **_virksomhed(valg, request.user), bruger=request.user,
@@ -255,6 +258,8 @@ def opret(request, art: Art):
         ))
         if instans is not None:
             return _efter_gem(request, art, instans)
+    if data is not None and (gemt := _allerede_gemt(art, saet)):
+        return _efter_gem(request, art, gemt, allerede=True)
     return _formularside(request, art, saet)
 
 
@@ -312,11 +317,17 @@ def forloeb_opret(request):
         _valg(request, data),
         forms.HenvisningFormSet(data, prefix="henvisning"),
     )
+    art = ARTER["forloeb"]
+    # Before validation: the second submit of a saved forløb would be its own likely dublet.
+    if data is not None and (gemt := _allerede_gemt(art, saet)):
+        return _efter_gem(request, art, gemt, allerede=True, raadgiver=gemt.raadgiver)
     if data is not None and saet.is_valid():
         forloeb = _gem(saet, lambda: _gem_forloeb(saet, request.user))
         if forloeb is not None:
-            return _efter_gem(request, ARTER["forloeb"], forloeb, raadgiver=forloeb.raadgiver)
-    return _formularside(request, ARTER["forloeb"], saet)
+            return _efter_gem(request, art, forloeb, raadgiver=forloeb.raadgiver)
+        if gemt := _allerede_gemt(art, saet):  # saved meanwhile by a simultaneous submit
+            return _efter_gem(request, art, gemt, allerede=True, raadgiver=gemt.raadgiver)
+    return _formularside(request, art, saet)
 
 
 @login_required
@@ -369,17 +380,43 @@ def _uden_m2m(art, felter):
     return felter, m2m
 
 
+SAMTIDIG = ("Den samme registrering blev gemt samtidig af en anden indsendelse, så denne er "
+            "ikke gemt. Se efter den i listen.")
+
+
 def _gem(saet, gem):
     """Run ``gem`` (service calls) in one transaction; a ValidationError raised there shows on
-    the form instead, and nothing is written."""
+    the form instead, and nothing is written. So does a database busy past its limit
+    (``kontrakt.db``: the page is answered 503, every field kept) and a unique key taken by a
+    simultaneous submit."""
     try:
         with transaction.atomic():
             return gem() or True
     except ValidationError as fejl:
-        if saet.valg is not None and saet.valg.ny_virksomhed is not None:
-            saet.valg.virksomhed = None  # it was rolled back with the rest
         saet.tilfoej_fejl(fejl)
-        return None
+    except IntegrityError:
+        saet.form.add_error(None, SAMTIDIG)
+    except OperationalError as fejl:
+        if not db.optaget(fejl):
+            raise
+        saet.form.add_error(None, db.OPTAGET)
+        saet.optaget = True
+    if saet.valg is not None and saet.valg.ny_virksomhed is not None:
+        saet.valg.virksomhed = None  # it was rolled back with the rest
+    return None
+
+
+def _allerede_gemt(art, saet):
+    """The record an earlier submit of this same form saved, or None: the one with the id the
+    form was shown with (forløb, AI-tjek, aktivitet: ``forms.EscrmIdMixin``), or, after
+    validation, the record whose unique key the form ran into when all else sent is the same
+    (virksomhed, programdeltagelse, samarbejdsaftale: ``forms.dublet_fejl``)."""
+    if indsendelse_id := getattr(saet.form, "indsendelse_id", ""):
+        return art.model.objects.filter(ekstern_id=indsendelse_id).first()
+    dublet = getattr(saet.form, "dublet", None)
+    if dublet is not None and hasattr(saet.form, "cleaned_data") and saet.magen_til(dublet):
+        return dublet
+    return None
 
 
 def _gem_forloeb(saet, bruger, forloeb=None):
@@ -396,13 +433,16 @@ def _gem_forloeb(saet, bruger, forloeb=None):
     )
 
 
-def _efter_gem(request, art, instans, **naeste):
-    """"… er gemt" with a link to the record, then the list or (Gem og opret ny) a new form."""
+def _efter_gem(request, art, instans, allerede=False, **naeste):
+    """"… er gemt" with a link to the record, then the list or (Gem og opret ny) a new form;
+    "… er allerede gemt" for a second submit of the same form (``allerede``)."""
     virksomhed = getattr(instans, "virksomhed", None)
     # A programdeltagelse names its company already.
     hvem = f" for {virksomhed.navn}" if virksomhed and str(virksomhed) not in str(instans) else ""
-    messages.success(request, format_html('{} er gemt: <a href="{}">{}</a>{}.', art.bestemt,
-                                          art.side_url(instans), instans, hvem))
+    messages.success(request, format_html(
+        '{} er {}gemt: <a href="{}">{}</a>{}.', art.bestemt, "allerede " if allerede else "",
+        art.side_url(instans), instans, hvem,
+    ))
     if request.POST.get("naeste") == "ny":
         return redirect(f"{art.url('opret')}?{urlencode(naeste)}" if naeste else art.url("opret"))
     return redirect(art.url("liste"))
@@ -416,7 +456,7 @@ def _formularside(request, art, saet, instans=None, vurdering=None):
     if art.slug == "forloeb":
         ekstra = {"aktoerer": sorted(a.navn for a in saet.henvisninger.aktoerer.values()),
                   "raadgivere": filters.raadgivere()}
-    status = 422 if saet.is_bound else 200
+    status = db.OPTAGET_STATUS if saet.optaget else 422 if saet.is_bound else 200
     if instans is not None:
         laest = not vurdering.tilladt
         ekstra.update(registreret_af=adgang.registreret_af(instans),

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "kontrakt",
     "forloeb",
     "maal",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "kontrakt.middleware.PrivatCacheMiddleware",
+    "kontrakt.middleware.OptagetMiddleware",  # a write that found the database busy: 503
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,6 +104,12 @@ DATABASES = {
         conn_max_age=envint("CONN_MAX_AGE", 60),
     )
 }
+# How long a write waits for the database (an import, another save) before the form says "prøv
+# igen om lidt" with the input kept (kontrakt/db.py): SQLite's busy timeout, PostgreSQL's
+# lock_timeout.
+DB_VENT_SEKUNDER = envint("DB_VENT_SEKUNDER", 20)
+if DB_VENT_SEKUNDER < 1:
+    raise RuntimeError("DB_VENT_SEKUNDER skal være mindst 1 (sekunder).")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets KKR read a status page while a registrant saves; busy_timeout avoids "locked".
     # A 64 MB page cache (default 2 MB) keeps a year's forløb in memory between the status
@@ -109,8 +118,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA cache_size=-65536;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DB_VENT_SEKUNDER,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL writers of different rows don't wait for each other; one that waits for a lock
+    # (a row or a table another transaction holds) gives up after the same time. No
+    # statement_timeout: a long report query or an import is slow, not stuck.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        DATABASES["default"]["OPTIONS"].get("options", "")
+        + f" -c lock_timeout={DB_VENT_SEKUNDER * 1000}"
+    ).strip()
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -176,10 +194,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 # The largest workbook the import accepts, in bytes (environment variable IMPORT_MAX_BYTES).
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
+# The import refuses, while it reads, a cell over IMPORT_MAX_CELLE characters (Excel's own
+# limit), a sheet over IMPORT_MAX_RAEKKER rows and a workbook over IMPORT_MAX_ARK sheets.
+IMPORT_MAX_CELLE = envint("IMPORT_MAX_CELLE", 32_767)
+IMPORT_MAX_RAEKKER = envint("IMPORT_MAX_RAEKKER", 200_000)
+IMPORT_MAX_ARK = envint("IMPORT_MAX_ARK", 20)
 # Where an uploaded workbook waits between its dry run and the confirmation (IMPORT_TMP_DIR).
 IMPORT_TMP_DIR = Path(
     os.environ.get("IMPORT_TMP_DIR") or Path(tempfile.gettempdir()) / "kontrakt-import"
 )
+
+# Background tasks (django-tasks with its database backend, django-tasks-db): the upload page's
+# dry run and import. `manage.py db_worker` runs them (`manage.py start` starts it beside
+# runserver); one worker, so imports run one at a time in the order they were uploaded.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "tabel"}

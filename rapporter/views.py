@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from forloeb.models import (
     Samarbejdsaftale,
     Virksomhed,
 )
+from kontrakt import db
 from kontrakt.svar import xlsx_svar
 from maal.models import Indikator, Maal, Maaling, MilepaelStatus, Resultatkontrakt
 from maal.models import maalbare_noegler as _maalbare_noegler
@@ -268,16 +270,19 @@ def maaling_ny(request):
         initial={"noegle": request.GET.get("noegle"),
                  "dato": dato_i_aaret(kontrakt.aar, valg.idag)},
     )
-    if form.is_valid() and _gem(form, maaling_create, erhvervshus=kontrakt.erhvervshus,
-                                aar=kontrakt.aar, bruger=request.user, **form.cleaned_data):
-        messages.success(request, f"Målingen af {form.cleaned_data['noegle']} er gemt.")
+    if form.is_valid() and (udfald := _gem(
+        form, maaling_create, Maaling, laas=kontrakt.erhvervshus,
+        erhvervshus=kontrakt.erhvervshus, aar=kontrakt.aar, bruger=request.user,
+        **form.cleaned_data,
+    )):
+        messages.success(request, f"Målingen af {form.cleaned_data['noegle']} er {udfald}.")
         return redirect(_maal_url(kontrakt, form.cleaned_data["noegle"], request.GET))
     noegle = form["noegle"].value() or (noegler[0][0] if noegler else "")
     return render(request, "rapporter/maaling_form.html", {
         "valg": valg, "form": form, "noegle": noegle,
         "historik": _maalinger(kontrakt, [noegle], valg.valgt_periode, valg.idag)[noegle],
         "tilbage": _maal_url(kontrakt, noegle, request.GET),
-    })
+    }, status=_status(form))
 
 
 @login_required
@@ -294,15 +299,17 @@ def milepael_ny(request, noegle):
         "status": None if aaret_slut or not historik else historik[0].status,
         "endelig": aaret_slut,
     })
-    if form.is_valid() and _gem(form, milepael_status_create, indikator=indikator,
-                                bruger=request.user, **form.cleaned_data):
-        messages.success(request, f"Status for {indikator.titel} er gemt.")
+    if form.is_valid() and (udfald := _gem(
+        form, milepael_status_create, MilepaelStatus, laas=indikator, indikator=indikator,
+        bruger=request.user, **form.cleaned_data,
+    )):
+        messages.success(request, f"Status for {indikator.titel} er {udfald}.")
         return redirect(_maal_url(valg.kontrakt, noegle, request.GET))
     return render(request, "rapporter/milepael_form.html", {
         "valg": valg, "form": form, "indikator": indikator,
         "historik": historik,
         "tilbage": _maal_url(valg.kontrakt, noegle, request.GET),
-    })
+    }, status=_status(form))
 
 
 def status_overblik(idag) -> dict | None:
@@ -318,15 +325,36 @@ def status_overblik(idag) -> dict | None:
 # --- Helpers of the views above ---------------------------------------------------------------
 
 
-def _gem(form, service, **felter) -> bool:
-    """Call a write service; its validation errors land on the form."""
+def _gem(form, service, model, *, laas, **felter) -> str:
+    """Call a write service in one transaction: "gemt", or "allerede gemt" when a ``model``
+    record with exactly these values is there already (a second submit of the same form: a
+    double click, a resent POST; an identical second måling or status would tell nothing new),
+    or "" with the service's validation errors, or the database busy (``kontrakt.db``, answered
+    503 with the input kept), on the form and nothing written. ``laas`` (the row the record
+    belongs to) is locked first, so two submits at once are checked one after the other."""
+    samme = {k: v for k, v in felter.items() if k not in ("bruger", "aarsag")}
     try:
-        service(**felter)
+        with transaction.atomic():
+            type(laas).objects.select_for_update().filter(pk=laas.pk).first()
+            if model.objects.filter(**samme).exists():
+                return "allerede gemt"
+            service(**felter)
     except ValidationError as fejl:
         for felt, beskeder in fejl.message_dict.items():
             form.add_error(felt if felt in form.fields else None, beskeder)
-        return False
-    return True
+        return ""
+    except OperationalError as fejl:
+        if not db.optaget(fejl):
+            raise
+        form.add_error(None, db.OPTAGET)
+        form.optaget = True
+        return ""
+    return "gemt"
+
+
+def _status(form) -> int:
+    """200 for a form shown or refused as before; 503 when the database was busy."""
+    return db.OPTAGET_STATUS if getattr(form, "optaget", False) else 200
 
 
 AKTOERTYPE_NAVN = {

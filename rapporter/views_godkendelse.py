@@ -12,10 +12,12 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+
+from kontrakt import db
 
 from . import godkendelse as godkendelser
 from .beregning import STATUS_IKON, STATUS_TEKST, Periode
@@ -65,7 +67,8 @@ def forklaringer(request):
     return render(request, "rapporter/forklaringer.html", {
         "valg": valg, "form": form, "mangler": _mangler_vist(mangler, valg),
         "grupper": _grupper(maal, form, resultater, mangler),
-    }, status=422 if form.errors else 200)
+    }, status=db.OPTAGET_STATUS if getattr(form, "optaget", False)
+        else 422 if form.errors else 200)
 
 
 @login_required
@@ -77,16 +80,29 @@ def godkend(request):
     if valg.errors:
         return _ugyldig(request, valg)
     kontrakt, periode = valg.kontrakt, valg.valgt_periode
-    form = GodkendForm(request.POST or None)
+    seneste = godkendelser.seneste_godkendelse(kontrakt, periode.navn)
+    form = GodkendForm(request.POST or None,
+                       initial={"efter_version": seneste.version if seneste else 0})
     afvist = []
+    optaget = False
     if request.method == "POST" and form.is_valid():
         try:
             ny = godkendelser.godkend(
                 kontrakt=kontrakt, periode=periode.navn, bruger=request.user,
                 kommentar=form.cleaned_data["kommentar"], idag=valg.idag,
+                efter_version=form.cleaned_data["efter_version"],
             )
         except ValidationError as fejl:
             afvist = fejl.messages
+        except godkendelser.AlleredeGodkendt as gjort:
+            messages.success(request, f"{periode.titel} er allerede godkendt (version "
+                                      f"{gjort.godkendelse.version} af "
+                                      f"{gjort.godkendelse.godkendt_af_navn}).")
+            return redirect(f"{reverse('rapporter:status')}?{valg.query}")
+        except OperationalError as fejl:
+            if not db.optaget(fejl):
+                raise
+            afvist, optaget = [db.OPTAGET], True
         else:
             messages.success(request, f"{periode.titel} er godkendt (version {ny.version}). "
                                       "KKR ser nu den godkendte version.")
@@ -99,7 +115,7 @@ def godkend(request):
         ),
         "versioner": _godkendelser(kontrakt, periode),
         **_oversigt([], resultater, valg),
-    }, status=422 if afvist else 200)
+    }, status=db.OPTAGET_STATUS if optaget else 422 if afvist else 200)
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -126,6 +142,12 @@ def _gem_forklaringer(form, periode, bruger) -> int | None:
             if form.errors:
                 raise _Afvist
     except _Afvist:
+        return None
+    except OperationalError as fejl:
+        if not db.optaget(fejl):
+            raise
+        form.add_error(None, db.OPTAGET)
+        form.optaget = True
         return None
     return len(aendrede)
 
