@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, strip_tags
 from django.utils.text import capfirst
 
-from . import adgang, selectors
+from . import adgang, selectors, services
 from .models import (
     AITjek,
     Aktivitet,
@@ -238,10 +238,22 @@ class VirksomhedValgForm(DanskFormMixin, forms.Form):
 
 class EscrmIdMixin:
     """``ekstern_id`` as "ESCRM-id": the id a later workbook import matches the record on.
-    Optional; empty keeps the id the record has, or lets the service give a new one."""
+    Optional; empty keeps the id the record has, or gives a new record the id generated when
+    its form was shown.
+
+    That id travels in the hidden field ``indsendelse``: a second submit of the same form (a
+    double click, a resent POST) carries the same id, so the unique ``ekstern_id`` lets it be
+    saved once and ``forloeb.views`` answers the second with the record already saved."""
+
+    escrm_praefiks = ""  # of a generated id: services.ny_ekstern_id
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["indsendelse"] = forms.CharField(
+                required=False, widget=forms.HiddenInput,
+                initial=services.ny_ekstern_id(self.escrm_praefiks),
+            )
         felt = self.fields["ekstern_id"]
         felt.required = False
         felt.label = "ESCRM-id"
@@ -251,11 +263,21 @@ class EscrmIdMixin:
             f"{capfirst(self.escrm_ental)} med dette ESCRM-id er allerede registreret.")
 
     def clean_ekstern_id(self):
-        return self.cleaned_data["ekstern_id"].strip() or self.instance.ekstern_id or ""
+        return (self.cleaned_data["ekstern_id"].strip() or self.instance.ekstern_id
+                or self.indsendelse_id)
+
+    @property
+    def indsendelse_id(self) -> str:
+        """The generated id this form was shown with, as sent back; "" when there is none (an
+        edit, or anything but an id of this kind: the service then makes one)."""
+        if self.instance.pk is not None or not self.is_bound:
+            return ""
+        sendt = str(self.data.get(self.add_prefix("indsendelse"), ""))
+        return sendt if services.er_ekstern_id(sendt, self.escrm_praefiks) else ""
 
 
 class ForloebForm(EscrmIdMixin, DanskFormMixin, forms.ModelForm):
-    escrm_ejer, escrm_ental = "Forløbets", "et forløb"
+    escrm_ejer, escrm_ental, escrm_praefiks = "Forløbets", "et forløb", "F"
 
     gem_alligevel = forms.BooleanField(
         label="Gem alligevel – det er ikke en dublet", required=False
@@ -415,13 +437,19 @@ class VirksomhedForm(DanskFormMixin, forms.ModelForm):
     def clean_cvr(self):
         return normaliser_cvr(self.cleaned_data["cvr"])
 
+    def clean(self):
+        data = super().clean()
+        if data.get("cvr") and self.instance.pk is None:
+            self.dublet = Virksomhed.objects.filter(cvr=data["cvr"]).first()
+        return data
+
 
 class VirksomhedRetForm(AarsagMixin, VirksomhedForm):
     pass
 
 
 class AITjekForm(EscrmIdMixin, DanskFormMixin, forms.ModelForm):
-    escrm_ejer, escrm_ental = "AI-tjekkets", "et AI-tjek"
+    escrm_ejer, escrm_ental, escrm_praefiks = "AI-tjekkets", "et AI-tjek", "AI"
 
     class Meta:
         model = AITjek
@@ -435,7 +463,7 @@ class AITjekRetForm(AarsagMixin, AITjekForm):
 
 
 class AktivitetForm(EscrmIdMixin, DanskFormMixin, forms.ModelForm):
-    escrm_ejer, escrm_ental = "Aktivitetens", "en aktivitet"
+    escrm_ejer, escrm_ental, escrm_praefiks = "Aktivitetens", "en aktivitet", "A"
 
     class Meta:
         model = Aktivitet
@@ -470,7 +498,10 @@ class AktivitetRetForm(AarsagMixin, AktivitetForm):
 
 
 def dublet_fejl(besked: str, url: str, hvad: str):
-    """A unique-constraint error with a link to the record already registered."""
+    """A unique-constraint error with a link to the record already registered. The forms of the
+    kinds with such a key (virksomhed, programdeltagelse, samarbejdsaftale) keep that record as
+    ``dublet``: when everything else sent is the same, it is the form's own earlier submit, and
+    ``forloeb.views`` answers it as already saved."""
     return format_html('{} <a href="{}">Åbn {}</a>.', besked, url, hvad)
 
 
@@ -503,6 +534,7 @@ class ProgramdeltagelseForm(DanskFormMixin, forms.ModelForm):
                 virksomhed=self.virksomhed, program=data["program"], dato=data["dato"],
                 undtagen_pk=self.instance.pk,
             )
+            self.dublet = dublet
             if dublet is not None:
                 self.add_error("dato", dublet_fejl(
                     "Virksomheden er allerede registreret i programmet den dato.",
@@ -538,6 +570,7 @@ class SamarbejdsaftaleForm(DanskFormMixin, forms.ModelForm):
             dublet = selectors.samarbejdsaftale_dublet(
                 aktoer=data["aktoer"], dato=data["dato"], undtagen_pk=self.instance.pk
             )
+            self.dublet = dublet
             if dublet is not None:
                 self.add_error("dato", dublet_fejl(
                     "Der er allerede en aftale med klyngen den dato.",
@@ -570,6 +603,7 @@ class Formularsaet:
     def __init__(self, form, valg=None):
         self.form = form
         self.valg = valg
+        self.optaget = False  # the save found the database busy (kontrakt.db): answered 503
 
     def alle(self):
         return [f for f in (self.valg, self.form) if f is not None]
@@ -595,11 +629,18 @@ class Formularsaet:
         """(anchor, label, message) of every error, for the summary that links to the fields."""
         return [fejl for f in self.alle() for fejl in formfejl(f)]
 
-    IKKE_FELTER = ("aarsag", "gem_alligevel")  # about the save, not fields of the record
+    # About the save, not fields of the record (the form's generated id is in ekstern_id).
+    IKKE_FELTER = ("aarsag", "gem_alligevel", "indsendelse")
 
     def felter(self) -> dict:
         """The record's own cleaned fields, as keyword arguments for its service."""
         return {k: v for k, v in self.form.cleaned_data.items() if k not in self.IKKE_FELTER}
+
+    def magen_til(self, instans) -> bool:
+        """Whether every field of the record sent and read without error equals ``instans``'s
+        (the key that made it a dublet is the field with the error)."""
+        felter = {k: v for k, v in self.felter().items() if k in self.form._meta.fields}
+        return bool(felter) and all(getattr(instans, k) == v for k, v in felter.items())
 
     @property
     def aarsag(self) -> str:

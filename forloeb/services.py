@@ -6,6 +6,7 @@ Forms, the workbook import and the demo command all come through here. Given a `
 approved periods) and whether a reason is needed; every delete needs a reason.
 """
 
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import date
@@ -32,8 +33,14 @@ AARSAG_MAKS = 100  # history_change_reason's max_length
 
 
 def ny_ekstern_id(prefix: str) -> str:
-    """An id for a record registered in the app rather than imported from the CRM."""
+    """An id for a record registered in the app rather than imported from the CRM. A form
+    makes it when it is shown (``forms.EscrmIdMixin``), so its second submit has the same."""
     return f"{prefix}-{uuid.uuid4().hex[:10].upper()}"
+
+
+def er_ekstern_id(tekst: str, prefix: str) -> bool:
+    """Whether ``tekst`` is an id :func:`ny_ekstern_id` made with ``prefix``."""
+    return re.fullmatch(rf"{re.escape(prefix)}-[0-9A-F]{{10}}", tekst) is not None
 
 
 def gem(instans, *, bruger=None, aarsag: str = "", m2m: dict | None = None):

@@ -72,6 +72,9 @@ class ForklaringerForm(forms.Form):
 
 
 class GodkendForm(forms.Form):
+    # The newest version approved when the page was shown: a second submit of the same page
+    # finds a newer one and makes none (rapporter.godkendelse.AlleredeGodkendt).
+    efter_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     kommentar = forms.CharField(
         label="Kommentar", required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

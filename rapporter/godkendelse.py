@@ -142,12 +142,23 @@ def mangler(kontrakt, periode: Periode, resultater: list[Resultat], *, idag: dat
     return ud
 
 
+class AlleredeGodkendt(Exception):
+    """The period got a new approved version after the page that asks to approve it was shown
+    (its second submit: a double click, a resent POST; or another administrator's): the
+    newest version is ``godkendelse``, and no other is made."""
+
+    def __init__(self, godkendelse: Godkendelse):
+        super().__init__(f"Allerede godkendt som version {godkendelse.version}.")
+        self.godkendelse = godkendelse
+
+
 def godkend(*, kontrakt, periode: str, bruger, kommentar: str = "", idag: date,
-            tidspunkt: datetime | None = None) -> Godkendelse:
+            tidspunkt: datetime | None = None, efter_version: int | None = None) -> Godkendelse:
     """Approve ``periode`` ("H1" or "helaar") of ``kontrakt``: store its whole result as it
     stands as the next version. Raises ``ValidationError`` listing :func:`mangler` when any
     ("M7.korte (Bagud) mangler en forklaring"), and ``PermissionDenied`` for a user without
-    ``maal.godkend_rapport``."""
+    ``maal.godkend_rapport``. ``efter_version``: the newest version (0 for none) the approving
+    page showed; when there is a newer one now, :class:`AlleredeGodkendt`."""
     if bruger is None or not bruger.is_active or not bruger.has_perm(GODKEND_RET):
         raise PermissionDenied("Kun en administrator kan godkende en rapport.")
     valgt = rapportperiode(kontrakt, periode)
@@ -155,6 +166,9 @@ def godkend(*, kontrakt, periode: str, bruger, kommentar: str = "", idag: date,
     with transaction.atomic():
         # One approval of a contract at a time, so two cannot take the same version number.
         Resultatkontrakt.objects.select_for_update().filter(pk=kontrakt.pk).first()
+        seneste = seneste_godkendelse(kontrakt, periode)
+        if efter_version is not None and seneste is not None and seneste.version > efter_version:
+            raise AlleredeGodkendt(seneste)
         rapport = rapport_for(kontrakt, valgt, idag=idag, beregnet=tidspunkt)
         huller = mangler(kontrakt, valgt, rapport.resultater, idag=idag)
         if huller:
