@@ -184,10 +184,14 @@ def forloeb_gem(
     for pk in slettede_henvisninger:
         if pk in eksisterende:
             slet(eksisterende.pop(pk), bruger=bruger, aarsag=aarsag)
+    # A new row the same as a henvisning the form did not show (the form's own earlier submit:
+    # a double click, a resent POST) is that henvisning, not a second one.
+    uroerte = {(h.aktoer_id, h.dato) for pk, h in eksisterende.items()
+                if pk not in {id_ for id_, _, _ in raekker}}
     for id_, aktoer_, dato in raekker:
         if id_ in eksisterende:
             opdater(eksisterende[id_], aktoer=aktoer_, dato=dato, bruger=bruger, aarsag=aarsag)
-        else:
+        elif (aktoer_.pk, dato) not in uroerte:
             henvisning_create(forloeb=forloeb, aktoer=aktoer_, dato=dato, bruger=bruger,
                               aarsag=aarsag)
     return forloeb
