@@ -1,5 +1,6 @@
-"""The admin for contracts: a new year's or another house's contract is set up here; and the
-users, who are given their roles here.
+"""The admin for contracts: a new year's or another house's contract is set up here (next
+year's from this year's with the action *Kopiér til næste år*); and the users, who are given
+their roles here.
 
 An administrator who is not a superuser gives users the roles of
 :data:`maal.roller.TILDELBARE_ROLLER` and nothing more: the user form shows them only *aktiv*
@@ -8,14 +9,17 @@ and the groups themselves are read-only to them (the role Administrator has only
 ``auth.view_group``). A superuser sees Django's whole user form.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ByLand, Erhvervshus, Indikator, Maal, Maaling, MilepaelStatus, Resultatkontrakt
 from .roller import TILDELBARE_ROLLER
+from .services import KOPI_NOTE, kontrakt_kopier
 
 Bruger = get_user_model()
 
@@ -44,6 +48,27 @@ class ResultatkontraktAdmin(SimpleHistoryAdmin):
     list_display = ("erhvervshus", "aar", "modpart", "by_land_er_standard")
     list_filter = ("erhvervshus", "aar")
     inlines = [MaalInline, ByLandInline]
+    actions = ["kopier_til_naeste_aar"]
+
+    @admin.action(description="Kopiér til næste år", permissions=["add"])
+    def kopier_til_naeste_aar(self, request, queryset):
+        """Each chosen contract copied to the year after it (``kontrakt_kopier``); one copy
+        opens ready to edit. Another year is copied with ``manage.py kopier_kontrakt``."""
+        kopier = []
+        for kilde in queryset.select_related("erhvervshus").order_by("erhvervshus__navn", "aar"):
+            try:
+                kopi = kontrakt_kopier(kilde=kilde, aar=kilde.aar + 1, bruger=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                continue
+            kopier.append(kopi)
+            self.message_user(request, f"Resultatkontrakten for {kopi.aar} er oprettet for "
+                              f"{kopi.erhvervshus} som kopi af {kilde.aar}.", messages.SUCCESS)
+        if kopier:
+            self.message_user(request, KOPI_NOTE, messages.WARNING)
+        if len(kopier) == 1:
+            return redirect("admin:maal_resultatkontrakt_change", kopier[0].pk)
+        return None
 
 
 class IndikatorInline(admin.StackedInline):

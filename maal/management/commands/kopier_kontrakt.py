@@ -1,0 +1,105 @@
+"""``python manage.py kopier_kontrakt --fra 2025 --til 2026 [--erhvervshus NAVN] [--bruger NAVN]``
+
+Next year's contract in one step (``maal.services.kontrakt_kopier``): goals, indicators with
+their parameters and targets, and the by/land table, copied into a new contract for ``--til``.
+The targets are copied unchanged; the administrator edits them in the admin before the year
+begins. Refused with a Danish message and exit code 2, nothing saved: a target year the house
+already has, a source year it has not, an unknown house, several houses with a contract for
+``--fra`` and no ``--erhvervshus``, an unknown user or one who may not add contracts.
+
+Who the history names: ``--bruger``, else the app's user whose username is the login running the
+command (as ``importer``); with neither, the copy is refused.
+"""
+
+import getpass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from maal.models import Erhvervshus, Resultatkontrakt
+from maal.services import KOPI_NOTE, kontrakt_kopier
+
+
+def fejl(besked: str) -> CommandError:
+    return CommandError(besked, returncode=2)
+
+
+class Command(BaseCommand):
+    help = (
+        "Kopierer et års resultatkontrakt til et nyt år: mål, indikatorer med parametre og "
+        "måltal og by/land-klassifikationen. Målværdierne kopieres uændret og rettes derefter i "
+        "administrationen."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fra", type=int, required=True, help="Året der kopieres fra.")
+        parser.add_argument("--til", type=int, required=True, help="Det nye kontraktår.")
+        parser.add_argument(
+            "--erhvervshus", default="",
+            help="Husets navn; kræves, når flere huse har en kontrakt for --fra.",
+        )
+        parser.add_argument(
+            "--bruger", default="",
+            help="Brugernavnet (i appen), som historikken skriver kopien på; uden den appens "
+                 "bruger med samme navn som dit login på maskinen.",
+        )
+
+    def handle(self, *args, fra, til, erhvervshus, bruger, **options):
+        kilde = self._kilde(fra, erhvervshus)
+        hvem = self._bruger(bruger)
+        try:
+            kopi = kontrakt_kopier(kilde=kilde, aar=til, bruger=hvem)
+        except PermissionDenied as exc:
+            raise fejl(f"{exc} Intet er kopieret.") from None
+        except ValidationError as exc:
+            raise fejl(" ".join(exc.messages)) from None
+        self.stdout.write(self.style.SUCCESS(
+            f"Resultatkontrakten for {til} er oprettet for {kopi.erhvervshus} som kopi af "
+            f"{fra}: {kopi.maal.count()} mål, "
+            f"{sum(m.indikatorer.count() for m in kopi.maal.all())} indikatorer og "
+            f"{kopi.by_land.count()} kommuner i by/land-klassifikationen."
+        ))
+        self.stdout.write(KOPI_NOTE)
+
+    def _kilde(self, fra: int, erhvervshus: str) -> Resultatkontrakt:
+        kontrakter = Resultatkontrakt.objects.filter(aar=fra).select_related("erhvervshus")
+        if erhvervshus:
+            hus = Erhvervshus.objects.filter(navn__iexact=erhvervshus.strip()).first()
+            if hus is None:
+                kendte = ", ".join(Erhvervshus.objects.values_list("navn", flat=True)) or "ingen"
+                raise fejl(f"Ukendt erhvervshus '{erhvervshus}' (kendte: {kendte}).")
+            kontrakter = kontrakter.filter(erhvervshus=hus)
+        kontrakter = list(kontrakter)
+        if not kontrakter:
+            for_hus = f" for {erhvervshus.strip()}" if erhvervshus else ""
+            kendte = sorted(set(Resultatkontrakt.objects.values_list("aar", flat=True)))
+            kendt = ", ".join(map(str, kendte)) or "ingen"
+            raise fejl(f"Der er ingen resultatkontrakt{for_hus} for {fra} at kopiere fra "
+                       f"(kendte år: {kendt}).")
+        if len(kontrakter) > 1:
+            huse = ", ".join(k.erhvervshus.navn for k in kontrakter)
+            raise fejl(f"Flere erhvervshuse har en kontrakt for {fra} ({huse}): angiv, hvilken "
+                       f"der kopieres, med --erhvervshus.")
+        return kontrakter[0]
+
+    def _bruger(self, brugernavn: str):
+        """``--bruger``, else the app's user named as the OS login; refused without either."""
+        model = get_user_model()
+        if brugernavn:
+            try:
+                return model.objects.get_by_natural_key(brugernavn)
+            except model.DoesNotExist:
+                raise fejl(f"Brugeren '{brugernavn}' findes ikke. Intet er kopieret.") from None
+        try:
+            login = getpass.getuser()
+        except (OSError, KeyError):  # no login name in the environment or the password file
+            login = ""
+        bruger = model.objects.filter(**{model.USERNAME_FIELD: login}).first() if login else None
+        if bruger is None:
+            ukendt = f"Appen har ingen bruger '{login}' som dit login. " if login else ""
+            raise fejl(
+                f"Angiv, hvem kopien foretages af: --bruger BRUGERNAVN (en bruger i appen), så "
+                f"historikken kan vise det. {ukendt}Intet er kopieret."
+            )
+        return bruger
