@@ -149,7 +149,7 @@ class Indikator(models.Model):
         "parametre",
         default=dict,
         blank=True,
-        help_text="Hvad der tælles; se README under 'Indikatorernes parametre'.",
+        help_text="Hvad der tælles; se README under »Indicators' parameters«.",
     )
     raekkefoelge = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = Historik()
