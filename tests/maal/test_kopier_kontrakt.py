@@ -170,6 +170,8 @@ def test_the_command_copies_and_says_the_targets_are_to_be_edited(kontrakt_2025,
            "15 mål, 31 indikatorer og 17 kommuner i by/land-klassifikationen." in ud
     assert "Målværdierne er kopieret uændret; ret dem i administrationen før året begynder." in ud
     assert KOPI_NOTE in ud
+    # the texts that name 2025 are pointed out, for the administrator to edit too
+    assert "Teksterne nævner stadig 2025: indledningen, mål 2, mål 7, mål 9" in ud
     kopi = Kontrakt.objects.get(aar=2026)
     assert kopi.history.get().history_user == administrator
 

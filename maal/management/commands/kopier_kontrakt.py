@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from maal.models import Erhvervshus, Resultatkontrakt
+from maal.models import Erhvervshus, Indikator, Resultatkontrakt
 from maal.services import KOPI_NOTE, kontrakt_kopier
 
 
@@ -57,10 +57,26 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Resultatkontrakten for {til} er oprettet for {kopi.erhvervshus} som kopi af "
             f"{fra}: {kopi.maal.count()} mål, "
-            f"{sum(m.indikatorer.count() for m in kopi.maal.all())} indikatorer og "
+            f"{Indikator.objects.filter(maal__kontrakt=kopi).count()} indikatorer og "
             f"{kopi.by_land.count()} kommuner i by/land-klassifikationen."
         ))
         self.stdout.write(KOPI_NOTE)
+        steder = self._naevner_aaret(kopi, fra)
+        if steder:
+            self.stdout.write(f"Teksterne nævner stadig {fra}: {', '.join(steder)}.")
+
+    def _naevner_aaret(self, kopi: Resultatkontrakt, aar: int) -> list[str]:
+        """Where the copied texts still name the source year ("indledningen", "mål 7")."""
+        steder = ["indledningen"] if str(aar) in kopi.indledning else []
+        for maal in kopi.maal.order_by("nummer"):
+            if any(str(aar) in t for t in (maal.titel, maal.beskrivelse, maal.maal_tekst,
+                                            maal.metode_tekst)):
+                steder.append(f"mål {maal.nummer}")
+        steder += [
+            f"{i.noegle} ({i._meta.get_field('regel').verbose_name})"
+            for i in Indikator.objects.filter(maal__kontrakt=kopi, regel__contains=str(aar))
+        ]
+        return steder
 
     def _kilde(self, fra: int, erhvervshus: str) -> Resultatkontrakt:
         kontrakter = Resultatkontrakt.objects.filter(aar=fra).select_related("erhvervshus")
