@@ -424,8 +424,60 @@ class Samarbejdsaftale(Sporbar):
     def __str__(self):
         return f"Samarbejdsaftale med {self.aktoer}"
 
+    KUN_KLYNGE = "En samarbejdsaftale indgås med en erhvervsklynge (aktørtype klynge)."
+
     def clean(self):
-        if self.aktoer_id and self.aktoer.type != Aktoer.Type.KLYNGE:
-            raise ValidationError(
-                {"aktoer": "En samarbejdsaftale indgås med en erhvervsklynge (aktørtype klynge)."}
-            )
+        # The aktør as set, saved or not (the import checks a klynge its file creates).
+        aktoer = self._state.fields_cache.get("aktoer")
+        if aktoer is None and self.aktoer_id:
+            aktoer = self.aktoer
+        if aktoer is not None and aktoer.type != Aktoer.Type.KLYNGE:
+            raise ValidationError({"aktoer": self.KUN_KLYNGE}, code="ikke_klynge")
+
+
+class Importkoersel(models.Model):
+    """One run of the upload page's import in the background (``forloeb.tasks``): a dry run, or
+    the import that confirms one. The worker writes its progress here and the page reads it.
+
+    ``fremskridt`` is a list of ``{"ark", "laest", "kontrolleret"}`` in the order the sheets
+    were met; ``resultat`` the import's answer as JSON (``forloeb.tasks.resultat_til_json``).
+    ``token`` names the uploaded file waiting in ``settings.IMPORT_TMP_DIR``; no path is kept.
+    """
+
+    class Status(models.TextChoices):
+        VENTER = "venter", "Venter"
+        KOERER = "koerer", "Kører"
+        FAERDIG = "faerdig", "Færdig"
+        FEJLET = "fejlet", "Fejlet"
+
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="importkoersler",
+        verbose_name="bruger",
+    )
+    filnavn = models.CharField("filnavn", max_length=255)
+    token = models.CharField("fil", max_length=64)
+    ark = models.CharField("ark (CSV-fil)", max_length=50, blank=True)
+    aarsag = models.CharField("årsag", max_length=200, blank=True)
+    dry_run = models.BooleanField("prøvekørsel", default=True)
+    proevekoersel = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="importen",
+        verbose_name="prøvekørsel",
+    )
+    status = models.CharField("status", max_length=10, choices=Status.choices,
+                              default=Status.VENTER)
+    fremskridt = models.JSONField("fremskridt", default=list, blank=True)
+    resultat = models.JSONField("resultat", null=True, blank=True)
+    fejlbesked = models.TextField("fejlbesked", blank=True)
+    oprettet = models.DateTimeField("oprettet", auto_now_add=True)
+    startet = models.DateTimeField("startet", null=True, blank=True)
+    afsluttet = models.DateTimeField("afsluttet", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "importkørsel"
+        verbose_name_plural = "importkørsler"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status"], name="importkoersel_status_idx")]
+
+    def __str__(self):
+        art = "Prøvekørsel" if self.dry_run else "Import"
+        return f"{art} af {self.filnavn}"

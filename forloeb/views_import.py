@@ -5,44 +5,52 @@ also holds ``forloeb.add_forloeb``. An import creates and changes records of eve
 and names the importer in their history, so it is not a registrant's tool, although registrants
 may add forløb one at a time. The empty template may be downloaded by anyone who sees forløb.
 
-Between the dry run and the confirmation the file waits in ``settings.IMPORT_TMP_DIR`` under a
-random token. The session holds the token, the file name and the chosen sheet; the browser only
-echoes the token back so that a confirmation from an older tab is refused. No path ever comes from
-the client. A new dry run deletes the file of the one it replaces.
+The dry run and the import run in the background (``forloeb.tasks``, django-tasks): the upload
+saves the file in ``settings.IMPORT_TMP_DIR`` under a random token, records an
+:class:`~forloeb.models.Importkoersel` and redirects to its page, which shows the queue, the rows
+read and checked per sheet (``kontrakt/static/js/import.js`` polls the JSON status every second;
+without JavaScript the page reloads itself) and then the answer. A dry run that found something
+to save offers the confirmation, which posts the run's token back and starts the import as a
+new run. No path ever comes from the client. A new upload deletes the waiting file of the user's
+dry run it replaces, so a confirmation from an older tab is refused.
+
+Each user sees their own runs; another's run answers 404. A run waiting behind another's says
+whose import is ahead of it.
 
 While a period is approved (``forloeb.laas``) the page asks for a reason too: rows in such a
-period are imported only by an administrator with one (``forloeb.adgang``), and it is kept with
-the file in the session until the confirmation.
-
-After a confirmed import the page redirects (POST/redirect/GET): the answer waits in the session
-for the one page view that shows it, so reloading the page does not post the import again.
+period are imported only by an administrator with one (``forloeb.adgang``); it is kept on the
+run until the confirmation.
 """
 
 import re
 import secrets
 import time
-from pathlib import Path
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.views.decorators.http import require_GET, require_POST
 
 from kontrakt.svar import xlsx_svar
 
-from . import adgang, laas
+from . import adgang, laas, tasks
 from .arbejdsbog import ARK_NAVNE, skriv_skabelon
-from .importer import AARSAG_MAKS, Fejl, Opgoerelse, Resultat, for_stor_besked, importer
+from .importer import AARSAG_MAKS, for_stor_besked
+from .models import Importkoersel
 
-SESSION_NOEGLE = "import_fil"
-SESSION_SVAR = "import_svar"
-# What the answer shows at most of changed rows and warnings (the template's slices).
-VIST = 200
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 LEVETID = 24 * 60 * 60
+# A run still waiting after this long, with nothing before it, hints that no worker runs.
+INGEN_ARBEJDER = timedelta(seconds=30)
+GENINDLAES_SEKUNDER = 2  # the page without JavaScript reloads itself while the run is active
+Status = Importkoersel.Status
 
 
 class UploadForm(forms.Form):
@@ -78,50 +86,81 @@ def kan_importere(bruger) -> bool:
     return bruger.has_perm("forloeb.add_forloeb") and adgang.er_administrator(bruger)
 
 
-@login_required
-def upload(request):
+def _kun_importoerer(request) -> None:
     if not kan_importere(request.user):
         raise PermissionDenied
-    perioder = laas.laaste_perioder()
-    form = UploadForm(request.POST or None, request.FILES or None, laaste_perioder=perioder)
-    svar, token, aarsag = None, None, ""
+
+
+@login_required
+def upload(request):
+    _kun_importoerer(request)
+    form = UploadForm(request.POST or None, request.FILES or None,
+                      laaste_perioder=laas.laaste_perioder())
     if request.method == "POST" and form.is_valid():
-        _glem_proevekoersel(request)
-        fil, ark = form.cleaned_data["fil"], form.cleaned_data["ark"] or None
-        aarsag = form.cleaned_data.get("aarsag", "")
-        indhold = fil.read()
-        svar = importer(indhold, fil.name, bruger=request.user, dry_run=True, ark=ark,
-                        aarsag=aarsag)
-        if svar.ok and svar.noget_at_gemme:
-            token = _gem_fil(indhold)
-            request.session[SESSION_NOEGLE] = {"token": token, "filnavn": fil.name, "ark": ark,
-                                               "aarsag": aarsag}
-    elif request.method == "GET":
-        svar = _fra_session(request.session.pop(SESSION_SVAR, None))
-    if token is not None:
-        form = UploadForm(laaste_perioder=perioder)
-    return _side(request, form, svar, token, aarsag)
+        _glem_proevekoersler(request.user)
+        fil = form.cleaned_data["fil"]
+        koersel = Importkoersel.objects.create(
+            bruger=request.user, filnavn=fil.name[:255], token=_gem_fil(fil.read()),
+            ark=form.cleaned_data["ark"] or "", aarsag=form.cleaned_data.get("aarsag", ""),
+            dry_run=True,
+        )
+        tasks.koer_import.enqueue(koersel.pk)
+        return redirect("importer:koersel", pk=koersel.pk)
+    aktiv = Importkoersel.objects.filter(bruger=request.user, status__in=tasks.AKTIVE).first()
+    return render(request, "forloeb/import/upload.html", {
+        "form": form, "aktiv": aktiv,
+        "graense_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+    })
 
 
 @login_required
 @require_POST
 def bekraeft(request):
-    if not kan_importere(request.user):
-        raise PermissionDenied
-    gemt = request.session.get(SESSION_NOEGLE) or {}
-    indhold = _hent_fil(gemt.get("token", ""))
-    if indhold is None or request.POST.get("token") != gemt.get("token"):
+    """Start the import of a finished dry run whose file still waits, as a new run."""
+    _kun_importoerer(request)
+    token = request.POST.get("token", "")
+    proeve = Importkoersel.objects.filter(
+        bruger=request.user, dry_run=True, status=Status.FAERDIG, token=token,
+        importen__isnull=True,
+    ).first() if TOKEN.match(token) else None
+    svar = tasks.resultat_fra_json(proeve.resultat) if proeve else None
+    if proeve is None or not tasks.fil(token).is_file() or not (svar.ok and svar.noget_at_gemme):
         messages.error(request, "Filen fra prøvekørslen er ikke gemt længere. Upload den igen.")
         return redirect("importer:upload")
-    svar = importer(indhold, gemt["filnavn"], bruger=request.user, ark=gemt.get("ark"),
-                    aarsag=gemt.get("aarsag", ""))
-    _glem_proevekoersel(request)
-    if not svar.gemt:
-        # Nothing was written (the records changed since the dry run): the errors show here.
-        return _side(request, UploadForm(laaste_perioder=laas.laaste_perioder()), svar, None)
-    messages.success(request, f"{svar.filnavn} er importeret.")
-    request.session[SESSION_SVAR] = _til_session(svar)
-    return redirect("importer:upload")
+    koersel = Importkoersel.objects.create(
+        bruger=request.user, filnavn=proeve.filnavn, token=proeve.token, ark=proeve.ark,
+        aarsag=proeve.aarsag, dry_run=False, proevekoersel=proeve,
+    )
+    tasks.koer_import.enqueue(koersel.pk)
+    return redirect("importer:koersel", pk=koersel.pk)
+
+
+@login_required
+@require_GET
+def koersel(request, pk):
+    """A run's page: the queue or the progress while it is active, then the answer."""
+    _kun_importoerer(request)
+    run = _egen(request, pk)
+    svar = tasks.resultat_fra_json(run.resultat)
+    kan_bekraefte = bool(
+        run.dry_run and svar and svar.ok and svar.noget_at_gemme
+        and not hasattr(run, "importen") and TOKEN.match(run.token)
+        and tasks.fil(run.token).is_file()
+    )
+    return render(request, "forloeb/import/koersel.html", {
+        "koersel": run, "svar": svar, "kan_bekraefte": kan_bekraefte,
+        "status": status_data(run), "genindlaes": GENINDLAES_SEKUNDER,
+        "proeve_svar": tasks.resultat_fra_json(run.proevekoersel.resultat)
+        if run.proevekoersel_id and not svar else None,
+    })
+
+
+@login_required
+@require_GET
+def koersel_status(request, pk):
+    """The run's state as JSON, for import.js."""
+    _kun_importoerer(request)
+    return JsonResponse(status_data(_egen(request, pk)))
 
 
 @login_required
@@ -130,65 +169,76 @@ def skabelon(request):
     return xlsx_svar(skriv_skabelon(), "registreringer-skabelon.xlsx")
 
 
-def _side(request, form, svar, token, aarsag=""):
-    return render(request, "forloeb/import/upload.html", {
-        "form": form, "svar": svar, "token": token, "aarsag": aarsag,
-        "graense_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
-    })
+def _egen(request, pk) -> Importkoersel:
+    run = Importkoersel.objects.select_related("proevekoersel").filter(
+        pk=pk, bruger=request.user).first()
+    if run is None:
+        raise Http404("Ingen sådan importkørsel.")
+    return run
 
 
-def _til_session(svar: Resultat) -> dict:
-    """A saved import's answer as the session keeps it (JSON): what the page shows of it."""
+def _tal(n: int) -> str:
+    return number_format(n, force_grouping=True)
+
+
+def status_data(run: Importkoersel) -> dict:
+    """What the page and its script show of a run: the state in words and each sheet's rows."""
+    plads = tasks.plads_i_koeen(run)
+    art = "Prøvekørslen" if run.dry_run else "Importen"
+    foran = None
+    if run.status == Status.VENTER and plads > 1:
+        foran = Importkoersel.objects.filter(status__in=tasks.AKTIVE, pk__lt=run.pk).order_by(
+            "pk").select_related("bruger").first()
+        tekst = (f"Der kører allerede en import; din starter, når den er færdig. Din er nummer "
+                 f"{plads} i køen.")
+    elif run.status == Status.VENTER:
+        tekst = f"{art} af {run.filnavn} starter om et øjeblik."
+    elif run.status == Status.KOERER:
+        tekst = f"{art} af {run.filnavn} kører."
+        if run.fremskridt:
+            sidste = run.fremskridt[-1]
+            tekst += (f" Kontrollerer {sidste['ark']}." if sidste["kontrolleret"]
+                      else f" Læser {sidste['ark']}.")
+    elif run.status == Status.FAERDIG:
+        tekst = f"{art} af {run.filnavn} er færdig."
+    else:
+        tekst = f"{art} af {run.filnavn} mislykkedes. {run.fejlbesked}"
+    ark = []
+    for a in run.fremskridt or []:
+        laest, kontrolleret = a["laest"], a["kontrolleret"]
+        ark.append({
+            "ark": a["ark"], "laest": laest, "kontrolleret": kontrolleret,
+            "tekst": f"{_tal(kontrolleret)} af {_tal(laest)} rækker kontrolleret" if kontrolleret
+            else f"{_tal(laest)} rækker læst",
+        })
+    ingen_arbejder = (run.status == Status.VENTER and plads == 1
+                      and timezone.now() - run.oprettet > INGEN_ARBEJDER)
     return {
-        "filnavn": svar.filnavn,
-        "ark": [{"ark": o.ark, "nye": o.nye, "aendrede": o.aendrede, "uaendrede": o.uaendrede,
-                 "aendringer": o.aendringer[:VIST], "bemaerkninger": o.bemaerkninger}
-                for o in svar.ark],
-        "advarsler": [str(a) for a in svar.advarsler[:VIST]],
-        "oversprungne_ark": svar.oversprungne_ark,
+        "id": run.pk, "status": run.status, "aktiv": run.status in tasks.AKTIVE,
+        "plads": plads, "tekst": tekst, "ark": ark,
+        "foran": (f"{foran.bruger.get_full_name() or foran.bruger.get_username()}s "
+                  f"{'prøvekørsel' if foran.dry_run else 'import'} af {foran.filnavn}")
+        if foran else "",
+        "ingen_arbejder": ingen_arbejder,
     }
 
 
-def _fra_session(data: dict | None) -> Resultat | None:
-    if not data:
-        return None
-    return Resultat(
-        filnavn=data["filnavn"], ark=[Opgoerelse(**o) for o in data["ark"]], fejl=[],
-        advarsler=[Fejl(a) for a in data["advarsler"]],
-        oversprungne_ark=data["oversprungne_ark"], gemt=True,
-    )
-
-
-def _glem_proevekoersel(request) -> None:
-    """Forget the waiting dry run, and delete its file."""
-    gemt = request.session.pop(SESSION_NOEGLE, None) or {}
-    _slet_fil(gemt.get("token", ""))
-
-
-def _mappe() -> Path:
-    mappe = Path(settings.IMPORT_TMP_DIR)
-    mappe.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return mappe
+def _glem_proevekoersler(bruger) -> None:
+    """Delete the waiting files of the user's dry runs not confirmed: a new upload replaces
+    them (and an older tab's confirmation is then refused)."""
+    for token in Importkoersel.objects.filter(
+        bruger=bruger, dry_run=True, status=Status.FAERDIG, importen__isnull=True
+    ).values_list("token", flat=True):
+        if TOKEN.match(token):
+            tasks.fil(token).unlink(missing_ok=True)
 
 
 def _gem_fil(indhold: bytes) -> str:
     """Keep the file under a new random token; files left by abandoned uploads are removed."""
     graense = time.time() - LEVETID
-    for gammel in _mappe().glob("*.upload"):
+    for gammel in tasks.mappe().glob("*.upload"):
         if gammel.stat().st_mtime < graense:
             gammel.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
-    (_mappe() / f"{token}.upload").write_bytes(indhold)
+    tasks.fil(token).write_bytes(indhold)
     return token
-
-
-def _hent_fil(token: str) -> bytes | None:
-    sti = _mappe() / f"{token}.upload"
-    if not TOKEN.match(token) or not sti.is_file():
-        return None
-    return sti.read_bytes()
-
-
-def _slet_fil(token: str) -> None:
-    if TOKEN.match(token):
-        (_mappe() / f"{token}.upload").unlink(missing_ok=True)

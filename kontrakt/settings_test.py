@@ -14,3 +14,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 else:
     # A database per test run, so parallel runs on one server don't collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_maal_{os.getpid()}"}  # noqa: F405
+# Background tasks run at once, inside the request that enqueues them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

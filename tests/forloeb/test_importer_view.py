@@ -1,5 +1,9 @@
-"""The upload page: who may use it, dry run first, import only on confirmation (then a redirect,
-so a reload imports nothing), a sheet choice for CSV files, its waiting files, and the template."""
+"""The upload page: who may use it, dry run first, import only on confirmation, a sheet choice
+for CSV files, its waiting files, and the template.
+
+The dry run and the import run as background tasks (``forloeb.tasks``); the tests run them at
+once (``settings_test.TASKS``), so an upload redirects to its run's page, which already shows the
+answer, and a confirmation redirects to the import's own run (a reload imports nothing)."""
 
 import io
 from datetime import date
@@ -10,7 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from forloeb.models import Forloeb, Virksomhed
+from forloeb.models import Forloeb, Importkoersel, Virksomhed
 from tests import factories
 from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, VIRKSOMHED_OVERSKRIFT, antal, bog
 
@@ -44,6 +48,19 @@ def test_the_page_lives_at_registrering_import():
     assert reverse("importer:upload") == UPLOAD
     assert reverse("importer:bekraeft") == UPLOAD + "bekraeft/"
     assert reverse("importer:skabelon") == UPLOAD + "skabelon/"
+    assert reverse("importer:koersel", args=[7]) == UPLOAD + "7/"
+    assert reverse("importer:koersel_status", args=[7]) == UPLOAD + "7/status/"
+
+
+def proeve(client, data):
+    """Upload: the redirect to the run's page, which shows the dry run (tasks run at once)."""
+    svar = client.post(UPLOAD, data, follow=True)
+    assert svar.redirect_chain[0][0].startswith(UPLOAD) and svar.status_code == 200
+    return svar
+
+
+def token(svar) -> str | None:
+    return svar.context["koersel"].token if svar.context["kan_bekraefte"] else None
 
 
 @pytest.mark.django_db
@@ -74,22 +91,23 @@ def test_dry_run_then_confirm_imports_with_the_user_in_the_history(client, admin
     side = client.get(UPLOAD)
     assert "Hent den tomme skabelon" in side.content.decode()
 
-    proeve = client.post(UPLOAD, {"fil": arbejdsbog(GOD)})
+    svar = proeve(client, {"fil": arbejdsbog(GOD)})
 
-    html = proeve.content.decode()
+    html = svar.content.decode()
     assert "Prøvekørsel: crm-januar.xlsx" in html
     assert "Kontrollér tallene nedenfor" in html
-    raekker = {o.ark: (o.nye, o.aendrede, o.uaendrede) for o in proeve.context["svar"].ark}
+    raekker = {o.ark: (o.nye, o.aendrede, o.uaendrede) for o in svar.context["svar"].ark}
     assert raekker == {"Virksomheder": (1, 0, 0), "Forloeb": (1, 0, 0)}
     assert not Forloeb.objects.exists()
-    token = proeve.context["token"]
-    assert f'value="{token}"' in html and "Importér crm-januar.xlsx" in html
+    noegle = token(svar)
+    assert f'value="{noegle}"' in html and "Importér crm-januar.xlsx" in html
 
-    bekraeftet = client.post(reverse("importer:bekraeft"), {"token": token})
+    bekraeftet = client.post(reverse("importer:bekraeft"), {"token": noegle})
 
-    # POST/redirect/GET: the answer shows on the page the browser is sent to.
-    assert bekraeftet.status_code == 302 and bekraeftet.url == UPLOAD
-    vist = client.get(UPLOAD).content.decode()
+    # POST/redirect/GET: the answer shows on the import's page the browser is sent to.
+    koersel = Importkoersel.objects.get(dry_run=False)
+    assert bekraeftet.status_code == 302 and bekraeftet.url == f"{UPLOAD}{koersel.pk}/"
+    vist = client.get(bekraeftet.url).content.decode()
     assert "Importeret: crm-januar.xlsx" in vist
     assert "crm-januar.xlsx er importeret." in vist
     assert "Importen er gemt. Historikken viser ændringerne" in vist
@@ -98,12 +116,12 @@ def test_dry_run_then_confirm_imports_with_the_user_in_the_history(client, admin
     historik = forloeb.history.get()
     assert historik.history_user == administrator
     assert historik.history_change_reason == "Import af crm-januar.xlsx"
-    # Reloading shows the empty page and imports nothing again.
-    genindlaest = client.get(UPLOAD).content.decode()
-    assert "Importeret:" not in genindlaest
+    # Reloading shows the same answer and imports nothing again; the upload page is empty.
+    assert "Importeret: crm-januar.xlsx" in client.get(bekraeftet.url).content.decode()
+    assert "Importeret:" not in client.get(UPLOAD).content.decode()
     assert forloeb.history.count() == 1
     # The file is gone after the import: the same confirmation cannot run twice.
-    igen = client.post(reverse("importer:bekraeft"), {"token": token}, follow=True)
+    igen = client.post(reverse("importer:bekraeft"), {"token": noegle}, follow=True)
     assert "ikke gemt længere" in igen.content.decode()
     assert forloeb.history.count() == 1
 
@@ -113,31 +131,31 @@ def test_a_file_with_errors_shows_them_and_offers_no_confirmation(client, admini
                                                                   kontrakt_2025):
     client.force_login(administrator)
     foer = antal()
-    svar = client.post(UPLOAD, {"fil": arbejdsbog(
+    svar = proeve(client, {"fil": arbejdsbog(
         GOD, ["ESCRM-2", "10000017", "kort", date(2025, 3, 5), date(2025, 3, 1), "", "", ""]
     )})
     html = svar.content.decode()
     assert "Filen har 1 fejl; intet er gemt." in html
     assert "Slutdatoen kan ikke ligge før startdatoen." in html
     assert "01-03-2025" in html
-    assert svar.context["token"] is None and "bekraeft" not in html
+    assert token(svar) is None and "bekraeft" not in html
     assert antal() == foer
 
 
 @pytest.mark.django_db
 def test_a_file_that_changes_nothing_needs_no_confirmation(client, administrator, kontrakt_2025):
     client.force_login(administrator)
-    client.post(reverse("importer:bekraeft"), {"token": client.post(
-        UPLOAD, {"fil": arbejdsbog(GOD)}).context["token"]})
-    svar = client.post(UPLOAD, {"fil": arbejdsbog(GOD)})
+    client.post(reverse("importer:bekraeft"), {"token": token(
+        proeve(client, {"fil": arbejdsbog(GOD)}))})
+    svar = proeve(client, {"fil": arbejdsbog(GOD)})
     assert "ændrer intet" in svar.content.decode()
-    assert svar.context["token"] is None
+    assert token(svar) is None
 
 
 @pytest.mark.django_db
 def test_a_confirmation_from_another_upload_is_refused(client, administrator, kontrakt_2025):
     client.force_login(administrator)
-    client.post(UPLOAD, {"fil": arbejdsbog(GOD)})
+    proeve(client, {"fil": arbejdsbog(GOD)})
     svar = client.post(reverse("importer:bekraeft"), {"token": "../../etc/passwd"}, follow=True)
     assert "Upload den igen" in svar.content.decode()
     assert not Forloeb.objects.exists()
@@ -155,8 +173,7 @@ def test_a_file_too_large_is_refused_with_where_the_limit_is_set(client, adminis
 @pytest.mark.django_db
 def test_a_renamed_pdf_is_answered_on_the_page(client, administrator):
     client.force_login(administrator)
-    svar = client.post(UPLOAD, {"fil": SimpleUploadedFile("data.xlsx", b"%PDF-1.4 ...")})
-    assert svar.status_code == 200
+    svar = proeve(client, {"fil": SimpleUploadedFile("data.xlsx", b"%PDF-1.4 ...")})
     assert "Filen er en PDF" in svar.content.decode()
 
 
@@ -175,7 +192,7 @@ def test_the_template_downloads_as_a_workbook(client, registrant):
 def test_the_downloaded_template_uploads_unchanged_without_errors(client, administrator):
     client.force_login(administrator)
     skabelon = client.get(reverse("importer:skabelon")).content
-    svar = client.post(UPLOAD, {"fil": SimpleUploadedFile("skabelon.xlsx", skabelon)})
+    svar = proeve(client, {"fil": SimpleUploadedFile("skabelon.xlsx", skabelon)})
     assert svar.context["svar"].ok and not svar.context["svar"].advarsler
     assert "ændrer intet" in svar.content.decode()
 
@@ -191,7 +208,7 @@ def test_changed_rows_are_listed_in_the_dry_run(client, administrator, kontrakt_
     factories.forloeb(virksomhed_=factories.virksomhed(cvr="10000017"), ekstern_id="ESCRM-1",
                       startdato=date(2025, 1, 5))
     client.force_login(administrator)
-    svar = client.post(UPLOAD, {"fil": arbejdsbog(GOD)})
+    svar = proeve(client, {"fil": arbejdsbog(GOD)})
     html = svar.content.decode()
     assert "1 ændrede rækker i Forloeb" in html
     assert "ESCRM-1: slutdato (tom) → 2025-01-20" in html
@@ -203,10 +220,11 @@ def test_a_confirmed_import_with_changes_lists_them_after_the_redirect(client, a
     factories.forloeb(virksomhed_=factories.virksomhed(cvr="10000017"), ekstern_id="ESCRM-1",
                       startdato=date(2025, 1, 5))
     client.force_login(administrator)
-    token = client.post(UPLOAD, {"fil": arbejdsbog(GOD)}).context["token"]
-    svar = client.post(reverse("importer:bekraeft"), {"token": token}, follow=True)
+    noegle = token(proeve(client, {"fil": arbejdsbog(GOD)}))
+    svar = client.post(reverse("importer:bekraeft"), {"token": noegle}, follow=True)
     html = svar.content.decode()
-    assert svar.redirect_chain == [(UPLOAD, 302)]
+    koersel = Importkoersel.objects.get(dry_run=False)
+    assert svar.redirect_chain == [(f"{UPLOAD}{koersel.pk}/", 302)]
     assert "1 ændrede rækker i Forloeb" in html
     assert "ESCRM-1: slutdato (tom) → 2025-01-20" in html
 
@@ -216,10 +234,10 @@ def test_waiting_files_live_in_the_setting_and_a_new_dry_run_deletes_the_one_it_
     client, administrator, kontrakt_2025, ventende
 ):
     client.force_login(administrator)
-    foerste = client.post(UPLOAD, {"fil": arbejdsbog(GOD)}).context["token"]
+    foerste = token(proeve(client, {"fil": arbejdsbog(GOD)}))
     assert filer(ventende) == [f"{foerste}.upload"]
 
-    anden = client.post(UPLOAD, {"fil": arbejdsbog(GOD)}).context["token"]
+    anden = token(proeve(client, {"fil": arbejdsbog(GOD)}))
 
     assert filer(ventende) == [f"{anden}.upload"]
     # The replaced dry run cannot be confirmed any more.
@@ -227,7 +245,7 @@ def test_waiting_files_live_in_the_setting_and_a_new_dry_run_deletes_the_one_it_
     assert "Upload den igen" in svar.content.decode()
     assert not Forloeb.objects.exists()
     # A dry run with errors replaces it too, and leaves no file behind.
-    client.post(UPLOAD, {"fil": arbejdsbog(
+    proeve(client, {"fil": arbejdsbog(
         ["ESCRM-2", "10000017", "lang", date(2025, 1, 5), None, "", "", ""]
     )})
     assert filer(ventende) == []
@@ -236,8 +254,8 @@ def test_waiting_files_live_in_the_setting_and_a_new_dry_run_deletes_the_one_it_
 @pytest.mark.django_db
 def test_the_confirmation_removes_its_file(client, administrator, kontrakt_2025, ventende):
     client.force_login(administrator)
-    token = client.post(UPLOAD, {"fil": arbejdsbog(GOD)}).context["token"]
-    client.post(reverse("importer:bekraeft"), {"token": token})
+    noegle = token(proeve(client, {"fil": arbejdsbog(GOD)}))
+    client.post(reverse("importer:bekraeft"), {"token": noegle})
     assert filer(ventende) == []
 
 
@@ -252,19 +270,19 @@ def test_a_csv_whose_name_is_no_sheet_is_read_as_the_chosen_sheet(client, admini
     assert '<option value="Virksomheder">Virksomheder</option>' in side
     assert "Ark (CSV-fil)" in side
 
-    proeve = client.post(UPLOAD, {"fil": SimpleUploadedFile("udtraek.csv", UDTRAEK),
-                                  "ark": "Virksomheder"})
+    svar = proeve(client, {"fil": SimpleUploadedFile("udtraek.csv", UDTRAEK),
+                           "ark": "Virksomheder"})
 
-    assert proeve.context["svar"].ok
-    assert [(o.ark, o.nye) for o in proeve.context["svar"].ark] == [("Virksomheder", 1)]
-    client.post(reverse("importer:bekraeft"), {"token": proeve.context["token"]})
+    assert svar.context["svar"].ok
+    assert [(o.ark, o.nye) for o in svar.context["svar"].ark] == [("Virksomheder", 1)]
+    client.post(reverse("importer:bekraeft"), {"token": token(svar)})
     assert Virksomhed.objects.get(cvr="10000017").navn == "Bo ApS"
 
 
 @pytest.mark.django_db
 def test_a_csv_without_a_sheet_says_where_on_the_page_to_choose_it(client, administrator):
     client.force_login(administrator)
-    svar = client.post(UPLOAD, {"fil": SimpleUploadedFile("udtraek.csv", UDTRAEK)})
+    svar = proeve(client, {"fil": SimpleUploadedFile("udtraek.csv", UDTRAEK)})
     html = svar.content.decode()
     assert "Det kan ikke ses, hvilket ark CSV-filen &#x27;udtraek.csv&#x27; indeholder" in html
     assert "vælg arket: feltet &#x27;Ark (CSV-fil)&#x27; på importsiden" in html
@@ -273,8 +291,8 @@ def test_a_csv_without_a_sheet_says_where_on_the_page_to_choose_it(client, admin
 @pytest.mark.django_db
 def test_a_chosen_sheet_contradicting_the_file_name_is_refused(client, administrator):
     client.force_login(administrator)
-    svar = client.post(UPLOAD, {"fil": SimpleUploadedFile("Forloeb.csv", UDTRAEK),
-                                "ark": "Virksomheder"})
+    svar = proeve(client, {"fil": SimpleUploadedFile("Forloeb.csv", UDTRAEK),
+                           "ark": "Virksomheder"})
     (fejl,) = svar.context["svar"].fejl
     assert fejl.besked == (
         "Filnavnet 'Forloeb.csv' siger arket Forloeb, men arket Virksomheder er valgt. Vælg det "

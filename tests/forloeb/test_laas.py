@@ -344,10 +344,10 @@ def test_the_upload_page_asks_for_the_reason_while_a_period_is_approved(
             return SimpleUploadedFile("rettelser.xlsx", bog(
                 Forloeb=[FORLOEB_OVERSKRIFT, forloeb_raekke(i_h1, raadgiver="Bo")]))
 
-        side = client.post(upload, {"fil": fil()}).content.decode()
+        side = client.post(upload, {"fil": fil()}, follow=True).content.decode()
         assert "kræver en årsag" in side and "bekraeft" not in side.split("</h1>", 1)[1]
-        side = client.post(upload, {"fil": fil(), "aarsag": "Rettet efter revision"}
-                           ).content.decode()
+        side = client.post(upload, {"fil": fil(), "aarsag": "Rettet efter revision"},
+                           follow=True).content.decode()
         assert "Årsag: <em>Rettet efter revision</em>" in side
         token = side.split('name="token" value="')[1].split('"')[0]
         svar = client.post(reverse("importer:bekraeft"), {"token": token})

@@ -48,6 +48,7 @@ from forloeb.models import (
     Aktoer,
     Forloeb,
     Henvisning,
+    Importkoersel,
     Programdeltagelse,
     Samarbejdsaftale,
     Virksomhed,
@@ -73,6 +74,9 @@ FORVENTET: dict[str, tuple[str, str]] = {
     "password_change_done":              ("  L 200 200 200   L 200", "  L 405 405 405   L 405"),
     # --- The workbook import (administrators)
     "importer:bekraeft":                 ("  L 405 405 405   L 405", "  L 403 403 302   L 403"),
+    # a run's page and its JSON status: GET only, the administrator's own run (another's: 404)
+    "importer:koersel":                  ("  L 403 403 200   L 403", "  L 405 405 405   L 405"),
+    "importer:koersel_status":           ("  L 403 403 200   L 403", "  L 405 405 405   L 405"),
     "importer:skabelon":                 ("  L 200 403 200   L 403", "  L 200 403 200   L 403"),
     "importer:upload":                   ("  L 403 403 200   L 403", "  L 403 403 200   L 403"),
     # --- Registrations: lists, exports, forms, delete
@@ -155,7 +159,15 @@ ARGUMENTER = {
     "rapporter:milepael_ny": lambda d: {"noegle": "M11.rekrutteringsydelse"},
     "admin:auth_user_change": lambda d: {"object_id": d.superbruger.pk},
     "admin:auth_user_password_change": lambda d: {"id": d.superbruger.pk},
+    "importer:koersel": lambda d: {"pk": _importkoersel(d).pk},
+    "importer:koersel_status": lambda d: {"pk": _importkoersel(d).pk},
 }
+
+
+def _importkoersel(d):
+    """A finished dry run of the administrator's (the upload page's background run)."""
+    return Importkoersel.objects.create(bruger=d.brugere["administrator"], filnavn="crm.xlsx",
+                                        token="x" * 32, status=Importkoersel.Status.FAERDIG)
 
 
 # --- The URLs ----------------------------------------------------------------------------------

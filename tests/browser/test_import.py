@@ -1,0 +1,140 @@
+"""An administrator uploads a workbook in a real browser and watches the background import: the
+run's page shows it waiting, then running with a bar per sheet redrawn by import.js (under the
+app's strict CSP), then the dry run's answer; the confirmation runs the import the same way.
+
+The tasks run on the real database backend (django-tasks-db), by its own worker in a thread of
+the test, started only once the page shows the run waiting; each progress write is held for a
+moment (and the run's start), so the page's poll (every second) sees the running state and
+the bar between the start and the answer."""
+
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import expect
+
+from forloeb import tasks
+from forloeb.models import Forloeb
+from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, VIRKSOMHED_OVERSKRIFT, bog
+
+from .conftest import log_ind
+
+pytestmark = [
+    pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SKAERMBILLEDER = Path("/tmp/skaermbilleder")
+RAEKKER = 400
+
+
+@pytest.fixture
+def side(side):
+    yield side
+    side.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def database_backend(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                  "QUEUES": ["default"]}}
+    settings.IMPORT_TMP_DIR = tmp_path / "import"
+
+
+@pytest.fixture
+def langsomt(monkeypatch):
+    """The run waits 1.5 s after it starts and each progress write 1.2 s after it is made, so a
+    one-second poll sees them."""
+    gem, importer = tasks.Fremskridt.gem, tasks.importer
+
+    def gem_og_vent(self):
+        gem(self)
+        time.sleep(1.2)
+
+    def vent_og_importer(*args, **kwargs):
+        time.sleep(1.5)
+        return importer(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.Fremskridt, "gem", gem_og_vent)
+    monkeypatch.setattr(tasks, "importer", vent_og_importer)
+
+
+def arbejder(live_server) -> threading.Thread:
+    """django-tasks-db's worker for one task, in a thread sharing the live server's database
+    connection (an in-memory SQLite) or with its own (PostgreSQL)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def koer():
+        for alias, forbindelse in live_server.thread.connections_override.items():
+            connections[alias] = forbindelse
+        try:
+            Worker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
+                   startup_delay=False, max_tasks=1, worker_id="browsertest",
+                   excluded_queue_names=[]).run()
+        finally:
+            if not live_server.thread.connections_override:
+                connections.close_all()
+
+    traad = threading.Thread(target=koer, daemon=True)
+    traad.start()
+    return traad
+
+
+def test_upload_watch_the_bar_and_the_answer_then_import(
+    side, live_server, administrator, kontrakt_2025, database_backend, langsomt, tmp_path
+):
+    SKAERMBILLEDER.mkdir(parents=True, exist_ok=True)
+    fil = tmp_path / "crm-januar.xlsx"
+    fil.write_bytes(bog(
+        Virksomheder=[VIRKSOMHED_OVERSKRIFT, ["10000017", "Nordisk Bageri ApS", "330",
+                                              date(2010, 1, 1)]],
+        Forloeb=[FORLOEB_OVERSKRIFT, *(
+            [f"ESCRM-{n}", "10000017", "kort", date(2025, 1, 5), date(2025, 1, 20), "", "", ""]
+            for n in range(1, RAEKKER + 1)
+        )],
+    ))
+    csp_brud = []
+    side.on("console", lambda m: csp_brud.append(m.text)
+            if "Content Security Policy" in m.text else None)
+    log_ind(side, live_server, "administrator")
+    side.goto(f"{live_server.url}/registrering/import/")
+    side.get_by_label("Arbejdsbog (.xlsx) eller CSV-fil").set_input_files(str(fil))
+    side.get_by_role("button", name="Vis prøvekørsel").click()
+
+    # Waiting: no worker yet. The status is a live region; the bar is there, without a value.
+    status = side.locator("#import-status")
+    expect(status).to_have_text("Prøvekørslen af crm-januar.xlsx starter om et øjeblik.")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(side.locator("progress")).to_have_count(1)
+    expect(side.get_by_role("link", name="Opdater")).to_be_hidden()  # the script polls instead
+
+    traad = arbejder(live_server)
+    # Running: the script redraws the page from the JSON status, without reloading it.
+    expect(status).to_contain_text("Prøvekørslen af crm-januar.xlsx kører.", timeout=15_000)
+    bar = side.get_by_role("progressbar", name="Forloeb")
+    expect(bar).to_be_visible(timeout=15_000)
+    side.screenshot(path=str(SKAERMBILLEDER / "import-fremskridt.png"), full_page=True)
+    assert side.locator("#import-ark").inner_text().count("rækker") >= 1
+
+    # Done: the page reloads and shows the dry run's answer with the confirmation.
+    expect(side.get_by_text("Filen er i orden. Kontrollér tallene nedenfor")).to_be_visible(
+        timeout=30_000)
+    traad.join(timeout=10)
+    expect(side.locator("progress")).to_have_count(0)
+    raekke = side.get_by_role("row", name="Forloeb")
+    expect(raekke).to_contain_text(str(RAEKKER))
+    side.screenshot(path=str(SKAERMBILLEDER / "import-proevekoersel.png"), full_page=True)
+    assert not Forloeb.objects.exists()
+
+    side.get_by_role("button", name="Importér crm-januar.xlsx").click()
+    expect(status).to_have_text("Importen af crm-januar.xlsx starter om et øjeblik.")
+    traad = arbejder(live_server)
+    expect(side.get_by_text("Importen er gemt. Historikken viser ændringerne")).to_be_visible(
+        timeout=30_000)
+    traad.join(timeout=10)
+    expect(side.get_by_text("crm-januar.xlsx er importeret.")).to_be_visible()
+    side.screenshot(path=str(SKAERMBILLEDER / "import-importeret.png"), full_page=True)
+    assert Forloeb.objects.count() == RAEKKER
+    assert csp_brud == []
