@@ -323,3 +323,18 @@ def test_the_goal_page_costs_the_same_queries_whatever_the_volume(kontrakt_2025,
         byg(10)
         with django_assert_max_num_queries(len(faa.captured_queries)):
             client.get(reverse("rapporter:maal", args=[7]), {"aar": 2026, "periode": "H1"})
+
+
+@time_machine.travel("2026-01-01 09:00 +0100", tick=False)
+def test_from_1_january_the_copy_counts_pro_rata(kontrakt_2025, administrator, kkr_laeser,
+                                                 client):
+    kontrakt_kopier(kilde=kontrakt_2025, aar=2026, bruger=administrator)
+    for _ in range(3):
+        f.forloeb(type="kort", startdato=date(2025, 12, 1), slutdato=date(2026, 1, 1))
+    client.force_login(kkr_laeser)
+    # the newest year by default, as status pr. today: 880 × 1 / 365 = 2.4 expected
+    side = synlig(client.get(reverse("rapporter:status")).content.decode())
+    assert "Status pr. 1. januar 2026" in side
+    korte = indikatorer(client.get(reverse("rapporter:json"),
+                                   {"aar": 2026, "periode": "2026-01-01"}))["M7.korte"]
+    assert (korte["faktisk"], korte["forventet"], korte["status"]) == (3, 2.4, "paa_sporet")
