@@ -149,9 +149,8 @@ def koersel(request, pk):
     )
     return render(request, "forloeb/import/koersel.html", {
         "koersel": run, "svar": svar, "kan_bekraefte": kan_bekraefte,
+        "importen": getattr(run, "importen", None) if run.dry_run else None,
         "status": status_data(run), "genindlaes": GENINDLAES_SEKUNDER,
-        "proeve_svar": tasks.resultat_fra_json(run.proevekoersel.resultat)
-        if run.proevekoersel_id and not svar else None,
     })
 
 

@@ -352,3 +352,23 @@ def test_start_in_the_autoreloaders_child_runs_the_server_only(monkeypatch):
     monkeypatch.setattr(start, "call_command", lambda *a: kaldt.append(a))
     call_command("start")
     assert kaldt == [("runserver", "127.0.0.1:8000")]
+
+
+@pytest.mark.django_db
+def test_a_dry_run_replaced_or_confirmed_says_so_on_its_page(client, administrator,
+                                                             kontrakt_2025):
+    client.force_login(administrator)
+
+    def upload():
+        return client.post(UPLOAD, {"fil": SimpleUploadedFile("crm.xlsx", arbejdsbog())},
+                           follow=True).context["koersel"]
+
+    foerste, anden = upload(), upload()
+    html = client.get(reverse("importer:koersel", args=[foerste.pk])).content.decode()
+    assert "Filen fra prøvekørslen er ikke gemt længere" in html
+    assert 'name="token"' not in html
+    import_ = client.post(reverse("importer:bekraeft"), {"token": anden.token},
+                          follow=True).context["koersel"]
+    html = client.get(reverse("importer:koersel", args=[anden.pk])).content.decode()
+    assert f'Prøvekørslen er bekræftet: <a href="{UPLOAD}{import_.pk}/">' in html
+    assert 'name="token"' not in html
