@@ -35,7 +35,7 @@ from .models import (
     Samarbejdsaftale,
     Virksomhed,
 )
-from .validators import normaliser_cvr, valider_cvr, valider_registreringsdato
+from .validators import normaliser_cvr, normaliser_navn, valider_cvr, valider_registreringsdato
 
 DATO_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 FYRTAARN = [("", "Intet"), *Fyrtaarn.choices]
@@ -346,7 +346,8 @@ class HenvisningForm(DanskFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        navn = (data.get("aktoer") or "").strip()
+        # A name as Aktoer keeps it (one space, any case): "Væksthus  nord" is Væksthus Nord.
+        navn = normaliser_navn(data.get("aktoer"))
         data["aktoer"] = None
         data["ny_aktoer"] = ""
         if not navn:
@@ -354,7 +355,7 @@ class HenvisningForm(DanskFormMixin, forms.Form):
         elif navn.casefold() in self.aktoerer:
             data["aktoer"] = self.aktoerer[navn.casefold()]
         elif data.get("ny_privat"):
-            data["ny_aktoer"] = " ".join(navn.split())
+            data["ny_aktoer"] = navn
         else:
             forslag = [k for k in self.aktoerer if k.startswith(navn.casefold())] or (
                 get_close_matches(navn.casefold(), list(self.aktoerer), n=1, cutoff=0.8)
@@ -497,6 +498,12 @@ class AktivitetRetForm(AarsagMixin, AktivitetForm):
     pass
 
 
+def constraint_besked(model, navn: str) -> str:
+    """The constraint's own text, so the form says what the service and the import say."""
+    return next(str(c.violation_error_message) for c in model._meta.constraints
+                if c.name == navn)
+
+
 def dublet_fejl(besked: str, url: str, hvad: str):
     """A unique-constraint error with a link to the record already registered. The forms of the
     kinds with such a key (virksomhed, programdeltagelse, samarbejdsaftale) keep that record as
@@ -537,7 +544,7 @@ class ProgramdeltagelseForm(DanskFormMixin, forms.ModelForm):
             self.dublet = dublet
             if dublet is not None:
                 self.add_error("dato", dublet_fejl(
-                    "Virksomheden er allerede registreret i programmet den dato.",
+                    constraint_besked(Programdeltagelse, "programdeltagelse_unik"),
                     reverse("forloeb:programdeltagelse_ret", args=[dublet.pk]),
                     "den registrerede programdeltagelse",
                 ))
@@ -555,7 +562,7 @@ class SamarbejdsaftaleForm(DanskFormMixin, forms.ModelForm):
         widgets = {"dato": dato_widget(), "beskrivelse": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
             "aktoer": {"required": "Vælg klyngen.",
-                       "invalid_choice": "Vælg en erhvervsklynge fra listen."},
+                       "invalid_choice": Samarbejdsaftale.KUN_KLYNGE},
             "dato": {"required": "Angiv datoen for aftalen."},
         }
 
@@ -573,7 +580,7 @@ class SamarbejdsaftaleForm(DanskFormMixin, forms.ModelForm):
             self.dublet = dublet
             if dublet is not None:
                 self.add_error("dato", dublet_fejl(
-                    "Der er allerede en aftale med klyngen den dato.",
+                    constraint_besked(Samarbejdsaftale, "samarbejdsaftale_unik"),
                     reverse("forloeb:samarbejdsaftale_ret", args=[dublet.pk]),
                     "den registrerede aftale",
                 ))

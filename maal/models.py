@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from forloeb.historik import Historik
 from forloeb.models import Kommune, Region
+from forloeb.validators import FOERSTE_AAR
 
 from .parametre import valider_parametre
 
@@ -207,28 +208,45 @@ class Maaling(models.Model):
         return f"{self.noegle} {self.aar}: {self.vaerdi}"
 
     def clean(self):
-        if not self.erhvervshus_id or not self.aar or not self.noegle:
-            return
-        kendte = maalbare_noegler(self.erhvervshus_id, self.aar)
-        if not kendte:
-            raise ValidationError(
-                {"aar": f"{self.erhvervshus} har ingen resultatkontrakt for {self.aar}."}
-            )
-        if self.noegle not in kendte:
-            raise ValidationError(
-                {"noegle": f"'{self.noegle}' er ikke en målt størrelse i kontrakten for "
-                 f"{self.aar} (kendte: {', '.join(sorted(kendte))})."}
-            )
+        """The rule for a måling, once, for the form, the service and the import: a year from
+        2015 on, with or without a contract for it (earlier years are shown for comparison); a
+        key the house measures (in that year's contract, or in any of its contracts for a year
+        without one); dated on or after 1 January of its year and not after today, possibly
+        after the year (a final figure, KONTRAKT-2025.md)."""
+        fejl = {}
+        if self.aar is not None and self.aar < FOERSTE_AAR:
+            fejl["aar"] = f"Målinger tages fra {FOERSTE_AAR}; {self.aar} ligger før."
+        elif self.aar and self.dato:
+            if self.dato < date(self.aar, 1, 1):
+                fejl["dato"] = (f"Datoen skal ligge i kontraktåret {self.aar}; ellers tæller den "
+                                "ikke med.")
+            elif self.dato > timezone.localdate():
+                fejl["dato"] = (
+                    f"En måling dateret efter kontraktåret {self.aar} er et endeligt tal for "
+                    "året; den kan ikke dateres i fremtiden." if self.dato.year > self.aar else
+                    "En måling kan ikke dateres i fremtiden: datoen er den dag, tallet er opgjort."
+                )
+        if self.erhvervshus_id and self.aar and self.noegle and "aar" not in fejl:
+            kendte = maalbare_noegler(self.erhvervshus_id, self.aar) or maalbare_noegler(
+                self.erhvervshus_id, None)
+            if not kendte:
+                fejl["aar"] = f"{self.erhvervshus} har endnu ingen resultatkontrakt."
+            elif self.noegle not in kendte:
+                fejl["noegle"] = (f"'{self.noegle[:100]}' er ikke en målt størrelse i kontrakten "
+                                  f"for {self.aar} (kendte: {', '.join(sorted(kendte))}).")
+        if fejl:
+            raise ValidationError(fejl)
 
 
-def maalbare_noegler(erhvervshus_id: int, aar: int) -> set[str]:
-    """The keys a måling may carry for a house and year: its maaling indicators and the two
-    figures behind each forhold indicator."""
+def maalbare_noegler(erhvervshus_id: int, aar: int | None) -> set[str]:
+    """The keys a måling may carry for a house and year (``None``: any of its years): its
+    maaling indicators and the two figures behind each forhold indicator."""
     indikatorer = Indikator.objects.filter(
         maal__kontrakt__erhvervshus_id=erhvervshus_id,
-        maal__kontrakt__aar=aar,
         art__in=[Indikator.Art.MAALING, Indikator.Art.FORHOLD],
     ).values_list("art", "noegle", "parametre")
+    if aar is not None:
+        indikatorer = indikatorer.filter(maal__kontrakt__aar=aar)
     noegler = set()
     for art, noegle, parametre in indikatorer:
         if art == Indikator.Art.MAALING:

@@ -70,10 +70,13 @@ def test_maaling_skal_have_en_kendt_noegle_og_et_kontraktaar(kontrakt_2025):
         Maaling(erhvervshus=hus, noegle="M7.korte", aar=2025, vaerdi=1,
                 dato=date(2025, 6, 1), kilde="x").full_clean()
     assert "ikke en målt størrelse" in fejl.value.message_dict["noegle"][0]
+    # Issue 10: a year from 2015 on is kept without a contract for it (shown for comparison).
+    Maaling(erhvervshus=hus, noegle="M3.nps", aar=2019, vaerdi=1, dato=date(2019, 6, 1),
+            kilde="x").full_clean()
     with pytest.raises(ValidationError) as fejl:
-        Maaling(erhvervshus=hus, noegle="M3.nps", aar=2019, vaerdi=1,
-                dato=date(2025, 6, 1), kilde="x").full_clean()
-    assert "ingen resultatkontrakt for 2019" in fejl.value.message_dict["aar"][0]
+        Maaling(erhvervshus=hus, noegle="M3.nps", aar=2014, vaerdi=1,
+                dato=date(2014, 6, 1), kilde="x").full_clean()
+    assert "Målinger tages fra 2015" in fejl.value.message_dict["aar"][0]
 
 
 def test_milepaelsstatus_kun_paa_milepaele(kontrakt_2025):
