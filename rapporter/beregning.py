@@ -299,7 +299,8 @@ class Resultat:
         return STATUS_IKON[self.status]
 
     def som_json(self) -> dict:
-        """The indicator's entry of the JSON report (KONTRAKT-2025.md)."""
+        """The indicator's entry of the JSON report (KONTRAKT-2025.md), without the keys of its
+        kind (``rapporter.arter``: ``Art.json_ekstra``)."""
         post = {
             "noegle": self.noegle,
             "maal_nr": self.maal_nr,
@@ -311,10 +312,7 @@ class Resultat:
             "opfyldelse": json_tal(self.opfyldelse),
             "status": str(self.status),
         }
-        if self.art == "fordeling":
-            post["andel_land"] = json_tal(self.detaljer.get("andel_land"))
-            post["befolkningsandel_land"] = json_tal(self.detaljer.get("befolkningsandel_land"))
-        return post
+        return post  # a kind's own keys (andel_land, …) are its json_ekstra (rapporter.arter)
 
     def til_snapshot(self) -> dict:
         """Every field as plain JSON, for an approved report's snapshot (``Godkendelse``):
@@ -607,19 +605,22 @@ def resultat_antal(d: IndikatorDef, antal: int, periode: Periode, idag: date) ->
 def resultat_andel(
     d: IndikatorDef, taeller: int, naevner: int, periode: Periode, idag: date
 ) -> Resultat:
-    """A share in percent; an empty denominator gives ``afventer``."""
+    """A share in percent; an empty denominator gives ``afventer``. ``detaljer`` says what was
+    counted (``grundlag``: forløb or companies)."""
     eksakt = andel_eksakt(taeller, naevner)
     forventet, status = _med_forventet(d, d.maalvaerdi, eksakt, periode, idag)
     return _resultat(
         d, maalvaerdi=d.maalvaerdi, faktisk=rund(eksakt, 1), forventet=forventet,
         status=status, taeller=taeller, naevner=naevner, eksakt=eksakt,
+        detaljer={"grundlag": d.parametre.get("grundlag", "forloeb")},
     )
 
 
 def resultat_fordeling(
     d: IndikatorDef, kommuner: Sequence[KommuneTal], periode: Periode, idag: date
 ) -> Resultat:
-    """The share of guided companies in the category (``land``) against its population share.
+    """The share of guided companies (or forløb: ``grundlag``) in the category (``land`` or
+    ``by``) against its population share; ``KommuneTal.virksomheder`` holds what is counted.
 
     ``faktisk`` is the deviation in percentage points; without guided companies it is ``None``
     (``afventer``).
@@ -644,6 +645,7 @@ def resultat_fordeling(
     ]
     detaljer = {
         "kategori": kategori,
+        "grundlag": d.parametre.get("grundlag", "virksomheder"),
         f"andel_{kategori}": rund(andel_kategori, 1),
         f"befolkningsandel_{kategori}": rund(befolkningsandel, 1),
         "per_kommune": per_kommune,

@@ -24,9 +24,12 @@ BAAND = "rgba(30, 123, 52, 0.12)"
 
 def fremskrivning(resultat: Resultat, periode: Periode, idag: date) -> float | None:
     """The count at year end if the pace so far continues: ``faktisk / days elapsed × days in
-    the year``, whole number. Only for ``antal`` while the year is under way; ``None`` once it
-    has ended (whatever period is shown) and otherwise."""
-    if resultat.art != "antal" or resultat.faktisk is None or idag > date(periode.aar, 12, 31):
+    the year``, whole number. Only for a kind drawn through the year (``Art.kurve``: antal)
+    while the year is under way; ``None`` once it has ended (whatever period is shown) and
+    otherwise."""
+    from .arter import art  # the kinds build their charts here
+
+    if not art(resultat.art).kurve or resultat.faktisk is None or idag > date(periode.aar, 12, 31):
         return None
     dage = periode.dage_forloebet(idag)
     if dage <= 0:
@@ -148,15 +151,18 @@ def udvikling_figur(
 
 
 def by_land_figur(resultat: Resultat) -> dict:
-    """The landkommuners' share of guided companies against their share of the population, with
-    the band the target allows (population share ± the target in percentage points)."""
+    """The category's (land- or bykommuner) share of guided companies (or forløb) against its
+    share of the population, with the band the target allows (population share ± the target in
+    percentage points)."""
     kategori = resultat.detaljer.get("kategori", "land")
     andel = resultat.detaljer.get(f"andel_{kategori}")
     befolkning = resultat.detaljer.get(f"befolkningsandel_{kategori}")
     navn = "Landkommuner" if kategori == "land" else "Bykommuner"
+    enheder = ("gennemførte forløb" if resultat.detaljer.get("grundlag") == "forloeb"
+               else "vejledte virksomheder")
     data = [{
         "type": "bar", "orientation": "h", "name": "Andel",
-        "y": ["Andel af vejledte virksomheder", "Andel af befolkningen"],
+        "y": [f"Andel af {enheder}", "Andel af befolkningen"],
         "x": [_tal(andel), _tal(befolkning)],
         "marker": {"color": [BLAA, GRAA]},
         "text": [_procent_tekst(andel), _procent_tekst(befolkning)],
@@ -183,10 +189,11 @@ def by_land_figur(resultat: Resultat) -> dict:
     }
 
 
-def henvisning_figur(resultat: Resultat, raekker: list[dict]) -> dict:
-    """Shares of the indicator's forløb with a referral, in all to ekstern rådgivning (the
-    indicator) and per aktør type (``henvisninger_efter_aktoertype``), against the target."""
-    navne = ["Ekstern rådgivning i alt (statslig eller privat)"]
+def henvisning_figur(resultat: Resultat, raekker: list[dict], *, i_alt: str) -> dict:
+    """Shares of the indicator's forløb with a referral, in all to the indicator's aktør types
+    (its figure, named ``i_alt``) and per aktør type (``henvisninger_efter_aktoertype``),
+    against the target."""
+    navne = [i_alt]
     vaerdier = [_tal(resultat.faktisk)]
     farver = [BLAA]
     for raekke in raekker:

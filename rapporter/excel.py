@@ -67,6 +67,8 @@ from forloeb.models import (
 from maal.models import Indikator, Maal, Maaling, Resultatkontrakt
 
 from . import selectors
+from .arter import art
+from .arter.maaling import maalinger_af
 from .beregning import (
     STATUS_IKON,
     STATUS_TEKST,
@@ -283,12 +285,12 @@ def _status_celle(ws, kode: str):
 def _indikator_celler(ws, r: Resultat) -> list:
     """An indicator's row as on the status page, each figure in its unit's number format."""
     fmt = TAL_FORMAT.get(r.enhed)
-    opfyldelse = TAL_FORMAT["procentpoint"] if r.art == "fordeling" else OPFYLDELSE_FORMAT
-    milepael = r.art == "milepael"
+    kind = art(r.art)
+    opfyldelse = TAL_FORMAT[kind.opfyldelse_enhed] if kind.opfyldelse_enhed else OPFYLDELSE_FORMAT
     return [
         celle(ws, r.noegle), celle(ws, r.titel),
-        celle(ws, INGEN if milepael else ENHED.get(r.enhed, r.enhed)),
-        celle(ws, INGEN if milepael else RETNING.get(r.retning, r.retning)),
+        celle(ws, ENHED.get(r.enhed, r.enhed) if kind.med_enhed else INGEN),
+        celle(ws, RETNING.get(r.retning, r.retning) if kind.med_enhed else INGEN),
         celle(ws, r.maalvaerdi, number_format=fmt), celle(ws, r.faktisk, number_format=fmt),
         celle(ws, r.forventet, number_format=DECIMAL_FORMAT.get(r.enhed, fmt)),
         celle(ws, r.opfyldelse, number_format=opfyldelse),
@@ -396,7 +398,7 @@ def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date) -> None:
 def _taellinger_diagram(blad: _Blad, resultater: list[Resultat]) -> None:
     """Counts against expectation and target, as bars, for the goal's counted indicators. The
     chart's categories are the indicators' keys, so its data stays as narrow as the table above."""
-    taellinger = [r for r in resultater if r.art in ("antal", "daekning")]
+    taellinger = [r for r in resultater if art(r.art).i_taellediagram]
     if not taellinger:
         return
     blad.tom()
@@ -426,21 +428,18 @@ def _soejler(titel: str, y_titel: str) -> BarChart:
 
 def _udspecificering(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
                      idag: date) -> None:
-    """What the goal page shows beside an indicator's figure."""
-    if r.art == "antal":
-        _udvikling(blad, r, indikator, rapport, idag)
-    elif r.art == "fordeling":
-        _per_kommune(blad, r)
-    elif r.art == "andel" and (indikator.parametre or {}).get("henvist_til_aktoertyper"):
-        _henvisningsandele(blad, r, indikator, rapport)
-    elif r.art == "daekning":
-        daekkede, manglende = r.detaljer.get("daekkede", []), r.detaljer.get("manglende", [])
-        blad.tabel(["Aktør", "Dækket i perioden"],
-                   [[n, "ja"] for n in daekkede] + [[n, "nej"] for n in manglende])
-    elif r.art in ("maaling", "forhold"):
-        _maalinger(blad, r, indikator, rapport)
-    elif r.art == "milepael":
-        _milepael(blad, r, indikator, rapport)
+    """What the goal page shows beside an indicator's figure: the section its kind names
+    (``Art.excel``, a key of :data:`UDSPECIFICERING`)."""
+    afsnit = UDSPECIFICERING.get(art(r.art).excel)
+    if afsnit is not None:
+        afsnit(blad, r, indikator, rapport, idag)
+
+
+def _daekning(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+              idag: date) -> None:
+    daekkede, manglende = r.detaljer.get("daekkede", []), r.detaljer.get("manglende", [])
+    blad.tabel(["Aktør", "Dækket i perioden"],
+               [[n, "ja"] for n in daekkede] + [[n, "nej"] for n in manglende])
 
 
 def _udvikling(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
@@ -510,10 +509,13 @@ def _udviklingsdiagram(blad: _Blad, overskrifter: list[str], start: int, slut: i
     return diagram
 
 
-def _per_kommune(blad: _Blad, r: Resultat) -> None:
+def _per_kommune(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+                 idag: date) -> None:
     kategori = r.detaljer.get("kategori", "land")
+    forloeb = r.detaljer.get("grundlag") == "forloeb"
+    enheder = "gennemførte forløb" if forloeb else "vejledte virksomheder"
     blad.tabel(["Nøgletal", "Værdi"], [
-        [f"Andel af vejledte virksomheder i {kategori}kommuner",
+        [f"Andel af {enheder} i {kategori}kommuner",
          celle(blad.ws, r.detaljer.get(f"andel_{kategori}"), number_format=TAL_FORMAT["procent"])],
         [f"Andel af befolkningen i {kategori}kommuner",
          celle(blad.ws, r.detaljer.get(f"befolkningsandel_{kategori}"),
@@ -522,7 +524,8 @@ def _per_kommune(blad: _Blad, r: Resultat) -> None:
     ])
     blad.tom()
     start, slut = blad.tabel(
-        ["Kommune", "Kode", "By/land", "Vejledte virksomheder", "Andel af virksomhederne",
+        ["Kommune", "Kode", "By/land", "Gennemførte forløb" if forloeb else "Vejledte virksomheder",
+         "Andel af forløbene" if forloeb else "Andel af virksomhederne",
          "Befolkning", "Andel af befolkningen"],
         [[k["navn"], k["kode"], k["kategori"], k["virksomheder"], k["andel_virksomheder"],
           k["befolkning"], k["andel_befolkning"]] for k in r.detaljer.get("per_kommune", [])],
@@ -538,15 +541,19 @@ def _per_kommune(blad: _Blad, r: Resultat) -> None:
         blad.diagram_under(diagram)
 
 
-def _henvisningsandele(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport) -> None:
+def _henvisningsandele(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+                       idag: date) -> None:
+    parametre = indikator.parametre or {}
     raekker = selectors.henvisninger_efter_aktoertype(
-        rapport.periode, forloebstyper=(indikator.parametre or {}).get("forloebstyper")
+        rapport.periode, parametre["henvist_til_aktoertyper"],
+        forloebstyper=parametre.get("forloebstyper"), grundlag=parametre["grundlag"],
     )
-    blad.linje("Forløb med mindst én henvisning, efter aktørtype", font=DAEMPET_FONT)
+    enhed = "Virksomheder" if parametre["grundlag"] == "virksomheder" else "Forløb"
+    blad.linje(f"{enhed} med mindst én henvisning, efter aktørtype", font=DAEMPET_FONT)
     start, slut = blad.tabel(
-        ["Aktørtype", "Forløb med henvisning", "Forløb i alt", "Andel", "Tæller i målet"],
+        ["Aktørtype", f"{enhed} med henvisning", f"{enhed} i alt", "Andel", "Tæller i målet"],
         [[x["navn"], x["forloeb"], x["naevner"], x["andel"],
-          "ja" if x["aktoertype"] == "ekstern" else ""] for x in raekker],
+          "ja" if x["aktoertype"] == selectors.I_ALT else ""] for x in raekker],
         formater={1: "#,##0", 2: "#,##0", 3: TAL_FORMAT["procent"]},
     )
     diagram = _soejler("Andel af forløbene med henvisning", "Procent")
@@ -556,13 +563,11 @@ def _henvisningsandele(blad: _Blad, r: Resultat, indikator: Indikator, rapport: 
     blad.diagram_under(diagram)
 
 
-def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport) -> None:
-    dele = ["taeller"] if r.art == "maaling" else ["taeller", "naevner"]
+def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+               idag: date) -> None:
     raekker = []
-    for del_ in dele:
-        poster = selectors.indikator_poster(
-            indikator, rapport.periode, del_, idag=rapport_dag(rapport)
-        )
+    for noegle in art(r.art).maalte_noegler(indikator.noegle, indikator.parametre or {}):
+        poster = maalinger_af(indikator, noegle, rapport.periode, rapport_dag(rapport))
         for nr, m in enumerate(poster):
             # indikator_poster lists the latest first: the one the engine counts.
             raekker.append([m.noegle, m.dato, float(m.vaerdi), m.kilde, m.kommentar,
@@ -574,7 +579,8 @@ def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport)
                formater={2: "#,##0.00"})
 
 
-def _milepael(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport) -> None:
+def _milepael(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+              idag: date) -> None:
     statusser = list(
         selectors.indikator_poster(indikator, rapport.periode, idag=rapport_dag(rapport))
     )
@@ -617,3 +623,10 @@ def _dokumentation(blad: _Blad, indikator: Indikator, rapport: Rapport) -> None:
         blad.tabel(["Forløb", "Virksomhed", "CVR", "Type", "Startdato", "Slutdato"],
                    [[f.ekstern_id, f.virksomhed.navn, f.virksomhed.cvr, f.get_type_display(),
                      f.startdato, f.slutdato or "igangværende"] for f in forloeb])
+
+
+# The sections beside a figure, by the name a kind gives (``Art.excel``).
+UDSPECIFICERING = {
+    "udvikling": _udvikling, "per_kommune": _per_kommune, "henvisninger": _henvisningsandele,
+    "daekning": _daekning, "maalinger": _maalinger, "milepael": _milepael,
+}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from maal.models import Resultatkontrakt
 
-from . import beregning, selectors
+from . import arter, beregning, selectors
 from .beregning import Periode, Resultat
 
 
@@ -21,48 +21,27 @@ def indikator_resultater(
     kontrakt: Resultatkontrakt, periode: Periode, *, idag: date
 ) -> list[Resultat]:
     """Every indicator of ``kontrakt`` for ``periode``, ordered by goal number and
-    ``raekkefoelge``. The number of queries does not grow with the number of records: one for
+    ``raekkefoelge``. Each indicator's kind (``rapporter.arter``) says what it needs; it is all
+    fetched at once, so the number of queries does not grow with the number of records: one for
     the indicators, one per record model counted (forløb, AI-tjek, aktiviteter, …), two for the
     by/land table and population, one per dækning indicator, one for målinger and one for
     milestones."""
     defs = selectors.indikator_defs(kontrakt)
-    arter = {d.art for d in defs}
-    tal, vejledte = selectors.optaelling(defs, periode)
-    kommuner = (
-        selectors.per_kommune(kontrakt, periode, vejledte=vejledte) if "fordeling" in arter else []
+    kinds = [(d, arter.art(d.art)) for d in defs]
+    tal, pr_kommune = selectors.optaelling(
+        [o for d, k in kinds for o in k.optaellinger(d)], periode
     )
-    maalte_noegler = {d.noegle for d in defs if d.art == "maaling"} | {
-        d.parametre[del_] for d in defs if d.art == "forhold" for del_ in ("taeller", "naevner")
-    }
+    maalte_noegler = {n for d, k in kinds for n in k.maalte_noegler(d.noegle, d.parametre)}
     til = beregning.indtastet_til(periode, idag)  # no date bound in a finished year
-    maalinger = selectors.maalinger(kontrakt, maalte_noegler, til) if maalte_noegler else []
-    milepaele = selectors.milepaele(kontrakt, til) if "milepael" in arter else {}
-
-    resultater = []
-    for d in defs:
-        if d.art == "antal":
-            r = beregning.resultat_antal(d, tal[d.noegle][0], periode, idag)
-        elif d.art == "andel":
-            taeller, naevner = tal[d.noegle]
-            r = beregning.resultat_andel(d, taeller, naevner, periode, idag)
-        elif d.art == "fordeling":
-            r = beregning.resultat_fordeling(d, kommuner, periode, idag)
-        elif d.art == "daekning":
-            daekkede, alle = selectors.daekning(kontrakt, d.parametre, periode)
-            r = beregning.resultat_daekning(d, daekkede, alle, periode, idag)
-        elif d.art == "maaling":
-            seneste = beregning.seneste_maaling(maalinger, d.noegle, til)
-            r = beregning.resultat_maaling(d, seneste, periode, idag)
-        elif d.art == "forhold":
-            taeller = beregning.seneste_maaling(maalinger, d.parametre["taeller"], til)
-            naevner = beregning.seneste_maaling(maalinger, d.parametre["naevner"], til)
-            r = beregning.resultat_forhold(d, taeller, naevner, periode, idag)
-        elif d.art == "milepael":
-            r = beregning.resultat_milepael(d, milepaele.get(d.id, []), periode, idag)
-        else:
-            raise ValueError(f"Ukendt indikatorart '{d.art}' for {d.noegle}.")
-        resultater.append(r)
-    return resultater
+    grundtal = arter.Grundtal(
+        kontrakt=kontrakt, til=til, tal=tal, pr_kommune=pr_kommune,
+        kommuner=selectors.kommuner_med_befolkning(kontrakt, periode)
+        if any(k.kommuner for _, k in kinds) else [],
+        maalinger=selectors.maalinger(kontrakt, maalte_noegler, til) if maalte_noegler else [],
+        milepaele=selectors.milepaele(kontrakt, til) if any(k.milepaele for _, k in kinds)
+        else {},
+    )
+    return [k.resultat(d, grundtal, periode, idag) for d, k in kinds]
 
 
 @dataclass(frozen=True)
@@ -129,7 +108,9 @@ class Rapport:
             "beregnet": _lokal(self.beregnet).isoformat(),
             "godkendelse": godkendelse,
             "aktuel": self.aktuel,
-            "indikatorer": [r.som_json() for r in self.resultater],
+            "indikatorer": [
+                r.som_json() | arter.art(r.art).json_ekstra(r) for r in self.resultater
+            ],
         }
 
 

@@ -25,8 +25,10 @@ rather than being silently ignored.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
@@ -59,6 +61,9 @@ from maal.models import ByLand, Indikator, Maaling, MilepaelStatus, Resultatkont
 from maal.parametre import FILTRE_PR_GRUNDLAG
 
 from . import beregning
+
+if TYPE_CHECKING:
+    from .arter.base import Optaelling
 from .beregning import (
     BefolkningsTal,
     IndikatorDef,
@@ -104,7 +109,8 @@ GRUNDLAG: dict[str, Grundlag] = {
         Samarbejdsaftale, "dato", distinkt="aktoer", distinkt_model=Aktoer
     ),
 }
-EKSTERNE_AKTOERTYPER = [Aktoer.Type.STATSLIG, Aktoer.Type.PRIVAT]
+# The referral table's last row: the indicator's own aktør types together (its figure).
+I_ALT = "i_alt"
 
 
 class Datonoegle(Func):
@@ -146,11 +152,11 @@ def _ivaerksaetter_q(startfelt: str, virksomhed: str = "virksomhed") -> Q:
     )
 
 
-def _i_perioden(felt: str, periode: Periode) -> Q:
+def i_perioden(felt: str, periode: Periode) -> Q:
     return Q(**{f"{felt}__gte": periode.fra, f"{felt}__lte": periode.til})
 
 
-def _filter_q(grundlag: str, parametre: dict) -> Q:
+def filter_q(grundlag: str, parametre: dict) -> Q:
     """The indicator's filters as a Q on the grundlag's model (the period not included)."""
     g = GRUNDLAG[grundlag]
     q = Q()
@@ -182,7 +188,7 @@ def _filter_q(grundlag: str, parametre: dict) -> Q:
     return q
 
 
-def _henvist_q(aktoertyper) -> Q:
+def henvist_q(aktoertyper) -> Q:
     """The forløb has at least one henvisning to an aktør of one of ``aktoertyper``."""
     return Q(
         Exists(
@@ -191,11 +197,25 @@ def _henvist_q(aktoertyper) -> Q:
     )
 
 
-def _andel_q(parametre: dict) -> tuple[Q, Q]:
-    """(naevner, taeller) filters on forløb for an ``andel`` indicator."""
-    naevner = _filter_q("forloeb", {"forloebstyper": parametre["forloebstyper"]}) if \
+def andel_q(parametre: dict) -> tuple[Q, Q]:
+    """(naevner, taeller) filters on forløb for an ``andel`` indicator: the forløb of the types,
+    and of those the ones referred to one of ``henvist_til_aktoertyper``."""
+    naevner = filter_q("forloeb", {"forloebstyper": parametre["forloebstyper"]}) if \
         parametre.get("forloebstyper") else Q()
-    return naevner, naevner & _henvist_q(parametre["henvist_til_aktoertyper"])
+    return naevner, naevner & henvist_q(parametre["henvist_til_aktoertyper"])
+
+
+def andel_felt(parametre: dict) -> tuple[str, bool]:
+    """What an ``andel`` counts of the forløb: each forløb, or (``grundlag: virksomheder``) the
+    distinct companies with one."""
+    return ("virksomhed", True) if parametre.get("grundlag") == "virksomheder" else ("pk", False)
+
+
+def aktoertyper_tekst(aktoertyper) -> str:
+    """The aktør types in words, in the choices' order: "statslig erhvervsfremme eller privat
+    rådgiver"."""
+    navne = [t.label.lower() for t in Aktoer.Type if t.value in set(aktoertyper)]
+    return " eller ".join(navne)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,41 +262,31 @@ def _def(indikator: Indikator) -> IndikatorDef:
 
 
 def optaelling(
-    defs: list[IndikatorDef], periode: Periode
-) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
-    """Counts for every ``antal`` and ``andel`` indicator among ``defs``, and the guided
-    companies per kommune (what ``fordeling`` needs).
+    anmodninger: Iterable[Optaelling], periode: Periode
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """The counts the indicator kinds ask for (``rapporter.arter``: :class:`Optaelling`), over
+    the records dated in P.
 
-    Returns ``({noegle: (taeller, naevner)}, {kommunekode: virksomheder})``; ``naevner`` is 0
-    for ``antal``. All indicators on the same model are counted in one aggregate query over
-    the records dated in P, so there is at most one query per model whatever the number of
-    records. The forløb query is grouped by the company's kommune and the groups (at most 98
-    rows) are added up: one pass over the forløb gives the totals and the by/land
+    Returns ``({navn: antal}, {navn: {kommunekode: antal}})``, the second for the counts asked
+    ``pr_kommune``. All counts on the same model are made in one aggregate query over the
+    records dated in P, so there is at most one query per model whatever the number of records
+    or indicators. The forløb query is grouped by the company's kommune and the groups (at most
+    98 rows) are added up: one pass over the forløb gives the totals and the by/land
     distribution. Adding up distinct companies per kommune is exact because a company has
     exactly one kommune.
     """
     pr_model: dict[type[Model], dict[str, Count]] = defaultdict(dict)
-    datofelt: dict[type[Model], str] = {Forloeb: "slutdato"}
-    for d in defs:
-        if d.art == Indikator.Art.ANTAL:
-            grundlag = d.parametre.get("grundlag", "forloeb")
-            g = GRUNDLAG[grundlag]
-            filter_ = _filter_q(grundlag, d.parametre) or None
-            pr_model[g.model][f"{d.noegle}|t"] = Count(
-                g.distinkt or "pk", distinct=bool(g.distinkt), filter=filter_
-            )
-            datofelt[g.model] = g.datofelt
-        elif d.art == Indikator.Art.ANDEL:
-            naevner_q, taeller_q = _andel_q(d.parametre)
-            pr_model[Forloeb][f"{d.noegle}|n"] = Count("pk", filter=naevner_q or None)
-            pr_model[Forloeb][f"{d.noegle}|t"] = Count("pk", filter=taeller_q)
-        elif d.art == Indikator.Art.FORDELING:
-            pr_model[Forloeb]["|vejledte"] = Count("virksomhed", distinct=True)
+    datofelt: dict[type[Model], str] = {}
+    pr_kommune_navne = set()
+    for a in anmodninger:
+        pr_model[a.model][a.navn] = a.udtryk
+        datofelt[a.model] = a.datofelt
+        if a.pr_kommune:
+            pr_kommune_navne.add(a.navn)
 
-    # every key is there even when no record is (a grouped query then returns no rows)
-    tal = {navn.split("|")[0]: [0, 0] for optaellinger in pr_model.values()
-           for navn in optaellinger if not navn.startswith("|")}
-    vejledte: dict[str, int] = {}
+    # every name is there even when no record is (a grouped query then returns no rows)
+    tal = {navn: 0 for optaellinger in pr_model.values() for navn in optaellinger}
+    pr_kommune: dict[str, dict[str, int]] = {navn: {} for navn in pr_kommune_navne}
     for model, optaellinger in pr_model.items():
         # Aliases must be identifiers ("M7.korte|t" is not); the same count asked for twice
         # (M7.handlingsplaner and the naevner of M10.henvist_handlingsplan) is computed once.
@@ -286,7 +296,7 @@ def optaelling(
             alias = next((a for a, u in udtryk.items() if u == optaelling_), f"a{len(udtryk)}")
             udtryk[alias] = optaelling_
             aliaser[alias].append(navn)
-        poster = model.objects.filter(_i_perioden(datofelt[model], periode))
+        poster = model.objects.filter(i_perioden(datofelt[model], periode))
         if model is Forloeb:
             grupper = list(
                 poster.values("virksomhed__kommune_id").annotate(**udtryk).order_by()
@@ -296,12 +306,10 @@ def optaelling(
         for gruppe in grupper:
             for alias, navne in aliaser.items():
                 for navn in navne:
-                    noegle, del_ = navn.split("|")
-                    if del_ == "vejledte":
-                        vejledte[gruppe["virksomhed__kommune_id"]] = gruppe[alias]
-                    else:
-                        tal[noegle][0 if del_ == "t" else 1] += gruppe[alias] or 0
-    return {noegle: (t, n) for noegle, (t, n) in tal.items()}, vejledte
+                    tal[navn] += gruppe[alias] or 0
+                    if navn in pr_kommune:
+                        pr_kommune[navn][gruppe["virksomhed__kommune_id"]] = gruppe[alias]
+    return tal, pr_kommune
 
 
 def _kommuner_med_kategori(kontrakt: Resultatkontrakt) -> list[tuple[str, str, str]]:
@@ -329,46 +337,52 @@ def by_land(kontrakt: Resultatkontrakt) -> dict[str, str]:
     return {kode: kategori for kode, _, kategori in _kommuner_med_kategori(kontrakt)}
 
 
+def kommuner_med_befolkning(
+    kontrakt: Resultatkontrakt, periode: Periode
+) -> list[tuple[str, str, str, int]]:
+    """(kode, navn, kategori, indbyggere) of the kommuner in the house's region, in two queries:
+    the kommuner with their by/land category and the population figures. Population is the
+    latest dated on or before the period's end (else the latest there is)."""
+    befolkning = beregning.seneste_befolkning(
+        (
+            BefolkningsTal(kommune=k, dato=d, indbyggere=n)
+            for k, d, n in Befolkning.objects.filter(kommune__region_id=_region_id(kontrakt))
+            .values_list("kommune_id", "dato", "indbyggere")
+        ),
+        periode.til,
+    )
+    return [
+        (kode, navn, kategori, befolkning[kode].indbyggere if kode in befolkning else 0)
+        for kode, navn, kategori in _kommuner_med_kategori(kontrakt)
+    ]
+
+
 def per_kommune(
     kontrakt: Resultatkontrakt, periode: Periode, *, vejledte: dict[str, int] | None = None
 ) -> list[KommuneTal]:
     """Guided companies and population per kommune of the house's region, with by/land.
 
-    Three queries: the kommuner with their category, the population figures, and the distinct
-    companies per kommune with a forløb gennemført i P (skipped when ``vejledte`` is given, as
-    :func:`optaelling` counts them along with the rest). Population is the latest dated on or
-    before the period's end (else the latest there is).
+    Three queries: :func:`kommuner_med_befolkning` and the distinct companies per kommune with a
+    forløb gennemført i P (skipped when ``vejledte`` is given).
     """
-    region_id = _region_id(kontrakt)
-    kommuner = _kommuner_med_kategori(kontrakt)
-    befolkning = beregning.seneste_befolkning(
-        (
-            BefolkningsTal(kommune=k, dato=d, indbyggere=n)
-            for k, d, n in Befolkning.objects.filter(kommune__region_id=region_id)
-            .values_list("kommune_id", "dato", "indbyggere")
-        ),
-        periode.til,
-    )
     if vejledte is None:
         # Grouped over every kommune and picked below (at most 98 rows): a filter on the
         # region here leads SQLite to walk companies by kommune instead of forløb by slutdato.
         vejledte = dict(
-            Forloeb.objects.filter(_i_perioden("slutdato", periode))
+            Forloeb.objects.filter(i_perioden("slutdato", periode))
             .values("virksomhed__kommune_id")
             .annotate(n=Count("virksomhed", distinct=True))
             .values_list("virksomhed__kommune_id", "n")
             .order_by()
         )
     return [
-        KommuneTal(
-            kode=kode, navn=navn, kategori=kategori, virksomheder=vejledte.get(kode, 0),
-            befolkning=befolkning[kode].indbyggere if kode in befolkning else 0,
-        )
-        for kode, navn, kategori in kommuner
+        KommuneTal(kode=kode, navn=navn, kategori=kategori, virksomheder=vejledte.get(kode, 0),
+                   befolkning=befolkning)
+        for kode, navn, kategori, befolkning in kommuner_med_befolkning(kontrakt, periode)
     ]
 
 
-def _daekning_qs(kontrakt: Resultatkontrakt, parametre: dict, periode: Periode) -> QuerySet:
+def daekning_qs(kontrakt: Resultatkontrakt, parametre: dict, periode: Periode) -> QuerySet:
     """The known set (aktører of the type serving a kommune of the house's region), annotated
     with ``daekket``: partner in an aktivitet of the type dated in P."""
     return (
@@ -383,7 +397,7 @@ def _daekning_qs(kontrakt: Resultatkontrakt, parametre: dict, periode: Periode) 
         .annotate(
             daekket=Exists(
                 Aktivitet.objects.filter(
-                    _i_perioden("dato", periode), partnere=OuterRef("pk"),
+                    i_perioden("dato", periode), partnere=OuterRef("pk"),
                     type=parametre["aktivitetstype"],
                 )
             )
@@ -396,7 +410,7 @@ def daekning(
     kontrakt: Resultatkontrakt, parametre: dict, periode: Periode
 ) -> tuple[list[str], list[str]]:
     """(covered names, all names) of a ``daekning`` indicator's set, in one query."""
-    raekker = list(_daekning_qs(kontrakt, parametre, periode).values_list("navn", "daekket"))
+    raekker = list(daekning_qs(kontrakt, parametre, periode).values_list("navn", "daekket"))
     return [navn for navn, daekket in raekker if daekket], [navn for navn, _ in raekker]
 
 
@@ -460,62 +474,23 @@ def indikator_poster(
     """
     if del_ not in ("taeller", "naevner"):
         raise ValueError(f"Ukendt del '{del_}': brug 'taeller' eller 'naevner'.")
-    parametre = indikator.parametre or {}
-    kontrakt = indikator.maal.kontrakt
-    art = indikator.art
+    from .arter import art  # the kinds build on this module's filters
 
-    if art == Indikator.Art.ANTAL:
-        if del_ == "naevner":
-            raise ValueError(f"{indikator.noegle} er et antal og har ingen nævner.")
-        grundlag = parametre.get("grundlag", "forloeb")
-        g = GRUNDLAG[grundlag]
-        poster = g.model.objects.filter(
-            _i_perioden(g.datofelt, periode), _filter_q(grundlag, parametre)
-        )
-        if g.distinkt:
-            return g.distinkt_model.objects.filter(pk__in=poster.values(g.distinkt))
-        return poster
-    if art == Indikator.Art.ANDEL:
-        naevner_q, taeller_q = _andel_q(parametre)
-        return Forloeb.objects.filter(
-            _i_perioden("slutdato", periode), taeller_q if del_ == "taeller" else naevner_q
-        ).select_related("virksomhed")
-    if art == Indikator.Art.FORDELING:
-        kategorier = by_land(kontrakt)
-        kommuner = list(kategorier)
-        if del_ == "taeller":
-            kategori = parametre.get("kategori", "land")
-            kommuner = [k for k, kat in kategorier.items() if kat == kategori]
-        vejledte = Forloeb.objects.filter(_i_perioden("slutdato", periode)).values("virksomhed")
-        return Virksomhed.objects.filter(pk__in=vejledte, kommune_id__in=kommuner).select_related(
-            "kommune"
-        )
-    if art == Indikator.Art.DAEKNING:
-        saet = _daekning_qs(kontrakt, parametre, periode)
-        return saet.filter(daekket=True) if del_ == "taeller" else saet
-    til = periode.til if idag is None else beregning.indtastet_til(periode, idag)
-    inden = {"dato__lte": til} if til is not None else {}
-    if art in (Indikator.Art.MAALING, Indikator.Art.FORHOLD):
-        noegle = indikator.noegle if art == Indikator.Art.MAALING else parametre[del_]
-        if art == Indikator.Art.MAALING and del_ == "naevner":
-            raise ValueError(f"{indikator.noegle} er en måling og har ingen nævner.")
-        return Maaling.objects.filter(
-            erhvervshus_id=kontrakt.erhvervshus_id, aar=kontrakt.aar, noegle=noegle, **inden,
-        ).order_by("-dato", "-id")
-    if art == Indikator.Art.MILEPAEL:
-        return indikator.milepaelstatusser.filter(**inden).order_by("-dato", "-id")
-    raise ValueError(f"Ukendt indikatorart '{art}'.")
+    return art(indikator.art).poster(indikator, periode, del_, idag=idag)
 
 
 def henviste_forloeb(indikator: Indikator, periode: Periode, aktoertype: str) -> QuerySet:
-    """Of an ``andel`` indicator's naevner, the forløb with at least one henvisning to
-    ``aktoertype`` (``"ekstern"``: statslig or privat): the records behind one row of the
-    goal page's referral table (:func:`henvisninger_efter_aktoertype`)."""
-    typer = EKSTERNE_AKTOERTYPER if aktoertype == "ekstern" else [aktoertype]
-    naevner_q, _ = _andel_q(indikator.parametre or {})
-    return Forloeb.objects.filter(
-        _i_perioden("slutdato", periode), naevner_q, _henvist_q(typer)
-    ).select_related("virksomhed")
+    """Of an ``andel`` indicator's naevner, the forløb (or companies, for ``grundlag:
+    virksomheder``) with at least one henvisning to ``aktoertype`` (:data:`I_ALT`: to one of
+    the indicator's ``henvist_til_aktoertyper``): the records behind one row of the goal page's
+    referral table (:func:`henvisninger_efter_aktoertype`)."""
+    parametre = indikator.parametre or {}
+    typer = parametre["henvist_til_aktoertyper"] if aktoertype == I_ALT else [aktoertype]
+    naevner_q, _ = andel_q(parametre)
+    forloeb = Forloeb.objects.filter(i_perioden("slutdato", periode), naevner_q, henvist_q(typer))
+    if parametre.get("grundlag") == "virksomheder":
+        return Virksomhed.objects.filter(pk__in=forloeb.values("virksomhed"))
+    return forloeb.select_related("virksomhed")
 
 
 def igangvaerende_forloeb(periode: Periode) -> QuerySet:
@@ -537,7 +512,7 @@ def milepael_dokumentation(indikator: Indikator, periode: Periode) -> dict[str, 
             fyrtaarn=fyrtaarn, startdato__lte=periode.til,
         ).select_related("virksomhed"),
         "aktiviteter": Aktivitet.objects.filter(
-            _i_perioden("dato", periode), fyrtaarn=fyrtaarn
+            i_perioden("dato", periode), fyrtaarn=fyrtaarn
         ),
     }
 
@@ -557,7 +532,9 @@ def kumulativ_udvikling(
     counts on the first day it qualifies, so the last ``kumuleret`` equals the indicator's
     figure. Pair it with :func:`rapporter.beregning.forventet_pro_rata` for the expected line.
     """
-    if indikator.art != Indikator.Art.ANTAL:
+    from .arter import art  # the kinds build on this module's filters
+
+    if not art(indikator.art).kurve:
         raise ValueError(f"{indikator.noegle} er ikke et antal; der er ingen kurve at vise.")
     if interval not in ("maaned", "dag"):
         raise ValueError(f"Ukendt interval '{interval}': brug 'maaned' eller 'dag'.")
@@ -565,7 +542,7 @@ def kumulativ_udvikling(
     grundlag = parametre.get("grundlag", "forloeb")
     g = GRUNDLAG[grundlag]
     poster = g.model.objects.filter(
-        _i_perioden(g.datofelt, periode), _filter_q(grundlag, parametre)
+        i_perioden(g.datofelt, periode), filter_q(grundlag, parametre)
     )
     if g.distinkt:
         foerste = (
@@ -604,26 +581,33 @@ def _kumuler(antal_pr_dag: dict, periode: Periode, interval: str, idag: date | N
 
 
 def henvisninger_efter_aktoertype(
-    periode: Periode, *, forloebstyper: list[str] | None = None
+    periode: Periode, aktoertyper: Iterable[str], *, forloebstyper: list[str] | None = None,
+    grundlag: str = "forloeb",
 ) -> list[dict]:
     """Of the forløb gennemført i P (optionally of some types), how many and what share have at
     least one henvisning to each aktør type, in one aggregate query:
-    ``[{"aktoertype", "navn", "ekstern", "forloeb", "naevner", "andel"}]``, plus a last row
-    ``aktoertype="ekstern"`` for statslig or privat (what goal 10 counts)."""
-    forloeb = Forloeb.objects.filter(_i_perioden("slutdato", periode))
+    ``[{"aktoertype", "navn", "i_maalet", "forloeb", "naevner", "andel"}]``, plus a last row
+    ``aktoertype=I_ALT`` for any of ``aktoertyper`` (what an ``andel`` indicator counts, with a
+    ``beskrivelse`` of them in words). With ``grundlag="virksomheder"`` the counts are of
+    distinct companies with such a forløb (the ``forloeb`` key holds them)."""
+    aktoertyper = list(aktoertyper)
+    forloeb = Forloeb.objects.filter(i_perioden("slutdato", periode))
     if forloebstyper:
         forloeb = forloeb.filter(type__in=list(forloebstyper))
+    felt, distinkt = andel_felt({"grundlag": grundlag})
+    beskrivelse = aktoertyper_tekst(aktoertyper)
     typer = [(t.value, t.label, [t.value]) for t in Aktoer.Type]
-    typer.append(("ekstern", "Ekstern rådgivning (statslig eller privat)", EKSTERNE_AKTOERTYPER))
+    typer.append((I_ALT, f"I alt: {beskrivelse}", aktoertyper))
     svar = forloeb.aggregate(
-        naevner=Count("pk"),
-        **{f"t{i}": Count("pk", filter=_henvist_q(aktoertyper))
-           for i, (_, _, aktoertyper) in enumerate(typer)},
+        naevner=Count(felt, distinct=distinkt),
+        **{f"t{i}": Count(felt, distinct=distinkt, filter=henvist_q(typer_))
+           for i, (_, _, typer_) in enumerate(typer)},
     )
     return [
         {
-            "aktoertype": kode, "navn": navn,
-            "ekstern": kode == "ekstern" or kode in EKSTERNE_AKTOERTYPER,
+            "aktoertype": kode, "navn": navn, "beskrivelse": beskrivelse if kode == I_ALT else
+            navn.lower(),
+            "i_maalet": kode == I_ALT or kode in aktoertyper,
             "forloeb": svar[f"t{i}"], "naevner": svar["naevner"],
             "andel": beregning.andel(svar[f"t{i}"], svar["naevner"]),
         }

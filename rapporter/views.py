@@ -40,6 +40,7 @@ from maal.services import maaling_create, milepael_status_create
 
 from . import diagrammer, kvalitet, selectors
 from . import godkendelse as godkendelser
+from .arter import ARTER, art
 from .beregning import (
     STATUS_IKON,
     STATUS_TEKST,
@@ -58,7 +59,6 @@ from .models import Forklaring, Godkendelse
 from .resultater import indikator_resultater, rapport_for
 
 POSTER_PR_SIDE = 50
-DRILLBARE_ARTER = ("antal", "andel", "fordeling", "daekning")
 # The drill-down's sheet in the registration workbook, and its columns on the page.
 ARK = {
     Forloeb: "Forloeb", Virksomhed: "Virksomheder", AITjek: "AI-tjek", Aktivitet: "Aktiviteter",
@@ -210,10 +210,9 @@ def poster(request, noegle):
         return _ugyldig(request, valg)
     indikator = get_object_or_404(
         _indikatorer(valg.kontrakt).select_related("maal__kontrakt"), noegle=noegle,
-        art__in=DRILLBARE_ARTER,
     )
     del_ = request.GET.get("del", "taeller")
-    if del_ not in ("taeller", "naevner") or (del_ == "naevner" and indikator.art == "antal"):
+    if del_ not in art(indikator.art).dele:  # the kind says which parts open to records
         raise Http404("Indikatoren har ingen sådan del.")
     aktoertype = _aktoertype(request, indikator)
     if aktoertype:
@@ -231,9 +230,10 @@ def poster(request, noegle):
     return render(request, "rapporter/poster.html", {
         "valg": valg, "indikator": indikator, "resultat": resultat, "del": del_, "side": side,
         "kolonner": KOLONNER[qs.model], "raekker": _raekker(side, KOLONNER[qs.model]),
+        "dele": art(indikator.art).dele,
         "model_navn": qs.model._meta.verbose_name_plural,
         "kommune": Kommune.objects.filter(kode=request.GET.get("kommune") or None).first(),
-        "aktoertype": aktoertype, "aktoertype_navn": AKTOERTYPE_NAVN.get(aktoertype, ""),
+        "aktoertype": aktoertype, "aktoertype_navn": _aktoertype_navn(indikator, aktoertype),
     })
 
 
@@ -291,7 +291,8 @@ def milepael_ny(request, noegle):
     valg = _valg(request)
     if not valg.is_valid():
         return _ugyldig(request, valg)
-    indikator = get_object_or_404(_indikatorer(valg.kontrakt), noegle=noegle, art="milepael")
+    indikator = get_object_or_404(_indikatorer(valg.kontrakt), noegle=noegle,
+                                  art__in=[n for n, a in ARTER.items() if a.milepaele])
     historik = _milepaele([indikator], valg.valgt_periode, valg.idag)[indikator.pk]
     aaret_slut = valg.idag > date(valg.kontrakt.aar, 12, 31)  # time for the final assessment
     form = MilepaelForm(request.POST or None, aar=valg.kontrakt.aar, initial={
@@ -357,19 +358,25 @@ def _status(form) -> int:
     return db.OPTAGET_STATUS if getattr(form, "optaget", False) else 200
 
 
-AKTOERTYPE_NAVN = {
-    **dict(Aktoer.Type.choices), "ekstern": "ekstern rådgivning (statslig eller privat)",
-}
 
 
 def _aktoertype(request, indikator) -> str:
-    """``?aktoertype=`` on an andel of referrals: one row of the goal page's referral table."""
+    """``?aktoertype=`` on an andel of referrals: one row of the goal page's referral table (an
+    aktør type, or ``i_alt``: the indicator's ``henvist_til_aktoertyper``)."""
     aktoertype = request.GET.get("aktoertype", "")
     if not aktoertype:
         return ""
-    if indikator.art != "andel" or aktoertype not in AKTOERTYPE_NAVN:
+    if not (indikator.parametre or {}).get("henvist_til_aktoertyper") or aktoertype not in (
+        *Aktoer.Type.values, selectors.I_ALT
+    ):
         raise Http404("Ukendt aktørtype.")
     return aktoertype
+
+
+def _aktoertype_navn(indikator, aktoertype: str) -> str:
+    if aktoertype == selectors.I_ALT:
+        return selectors.aktoertyper_tekst(indikator.parametre["henvist_til_aktoertyper"])
+    return dict(Aktoer.Type.choices).get(aktoertype, "").lower()
 
 
 def _poster(indikator, periode, del_: str, kommune: str | None):
@@ -377,6 +384,8 @@ def _poster(indikator, periode, del_: str, kommune: str | None):
     qs = selectors.indikator_poster(indikator, periode, del_)
     if kommune and qs.model is Virksomhed:
         qs = qs.filter(kommune_id=kommune)
+    elif kommune and qs.model is Forloeb:
+        qs = qs.filter(virksomhed__kommune_id=kommune)
     return qs.select_related(*RELATIONER.get(qs.model, []))
 
 
@@ -494,12 +503,12 @@ def _paneler(maal: Maal, resultater, valg) -> list[dict]:
     periode, idag = valg.valgt_periode, valg.idag
     noegler = [n for i in indikatorer for n in _maalte_noegler(i)]
     maalinger = _maalinger(valg.kontrakt, noegler, periode, idag)
-    milepaele = _milepaele([i for i in indikatorer if i.art == "milepael"], periode, idag)
+    milepaele = _milepaele([i for i in indikatorer if art(i.art).milepaele], periode, idag)
     paneler = []
     for indikator in indikatorer:
         resultat = efter_noegle[indikator.noegle]
         panel = {
-            "indikator": indikator, "resultat": resultat,
+            "indikator": indikator, "resultat": resultat, "art": art(indikator.art),
             "sidste_aar": sidste_aar["resultater"].get(indikator.noegle),
             "sidste_aar_titel": sidste_aar["titel"], "sidste_aar_query": sidste_aar["query"],
             "fremskrevet": diagrammer.fremskrivning(resultat, periode, idag),
@@ -507,50 +516,18 @@ def _paneler(maal: Maal, resultater, valg) -> list[dict]:
             "milepaele": milepaele.get(indikator.pk, []),
             "figur_id": "figur-" + indikator.noegle.replace(".", "-"),
         }
-        panel.update(_figur(indikator, resultat, panel, valg, sidste_aar))
-        if indikator.art == "milepael" and indikator.parametre.get("fyrtaarn"):
+        panel["taeller_naevner_etiket"] = panel["art"].taeller_naevner_etiket(resultat)
+        panel["ekstra_noegletal"] = panel["art"].ekstra_noegletal(resultat)
+        panel.update(panel["art"].figur({
+            "indikator": indikator, "resultat": resultat, "periode": periode, "idag": idag,
+            "fremskrevet": panel["fremskrevet"], "aar": valg.kontrakt.aar,
+            "forrige": sidste_aar["indikatorer"].get(indikator.noegle),
+            "forrige_periode": sidste_aar["periode"],
+        }))
+        if panel["art"].milepaele and indikator.parametre.get("fyrtaarn"):
             panel["dokumentation"] = _dokumentation(indikator, periode)
         paneler.append(panel)
     return paneler
-
-
-def _figur(indikator, resultat, panel, valg, sidste_aar) -> dict:
-    """The indicator's chart (``figur``), its text alternative and the rows behind it."""
-    periode, idag = valg.valgt_periode, valg.idag
-    if indikator.art == "antal":
-        forrige = sidste_aar["indikatorer"].get(indikator.noegle)
-        figur = diagrammer.udvikling_figur(
-            resultat,
-            selectors.kumulativ_udvikling(indikator, periode, interval="dag", idag=idag),
-            periode, idag, fremskrevet=panel["fremskrevet"],
-            sidste_aar=forrige and selectors.kumulativ_udvikling(
-                forrige, sidste_aar["periode"], interval="dag", idag=idag),
-        )
-        tekst = "Faktisk antal lagt sammen gennem året"
-        if resultat.maalvaerdi is not None:
-            tekst += ", holdt op mod måltallet fordelt jævnt over året"
-        if panel["fremskrevet"] is not None:
-            tekst += "; den stiplede linje fremskriver det nuværende tempo til 31. december"
-        if forrige:
-            tekst += f"; den prikkede linje er {valg.kontrakt.aar - 1}"
-        return {"figur": figur, "figur_tekst": tekst + "."}
-    if indikator.art == "fordeling":
-        return {
-            "figur": diagrammer.by_land_figur(resultat),
-            "figur_tekst": "Landkommunernes andel af de vejledte virksomheder og af "
-            "befolkningen. Det grønne bånd er den afvigelse, målet tillader.",
-        }
-    if indikator.art == "andel" and indikator.parametre.get("henvist_til_aktoertyper"):
-        raekker = [r for r in selectors.henvisninger_efter_aktoertype(
-            periode, forloebstyper=indikator.parametre.get("forloebstyper")
-        ) if r["aktoertype"] != "ekstern"]
-        return {
-            "figur": diagrammer.henvisning_figur(resultat, raekker), "henvisninger": raekker,
-            "figur_tekst": "Andel af forløbene med mindst én henvisning: til ekstern "
-            "rådgivning i alt (det, målet tæller) og til hver type aktør. Den stiplede linje "
-            "er målet.",
-        }
-    return {}
 
 
 def _maal_forklaringer(request, maal, paneler, valg) -> dict:
@@ -617,24 +594,22 @@ def _indikatorer(kontrakt):
 
 
 def _maalte_noegler(indikator) -> list[str]:
-    """The keys of the entered values an indicator shows: its own, or a forhold's two."""
-    if indikator.art == "maaling":
-        return [indikator.noegle]
-    if indikator.art == "forhold":
-        return [indikator.parametre["taeller"], indikator.parametre["naevner"]]
-    return []
+    """The keys of the entered values an indicator shows (its kind says: a måling's own, a
+    forhold's two)."""
+    return art(indikator.art).maalte_noegler(indikator.noegle, indikator.parametre or {})
 
 
 def _noegle_valg(kontrakt) -> list[tuple[str, str]]:
     """The keys a måling may carry in this contract, labelled with what they measure."""
     kendte = _maalbare_noegler(kontrakt.erhvervshus_id, kontrakt.aar)
     etiketter = {}
-    for i in _indikatorer(kontrakt).filter(art__in=["maaling", "forhold"]):
-        if i.art == "maaling":
-            etiketter[i.noegle] = f"{i.noegle}: {i.titel}"
-        else:
-            etiketter[i.parametre["taeller"]] = f"{i.parametre['taeller']}: tæller i {i.noegle}"
-            etiketter[i.parametre["naevner"]] = f"{i.parametre['naevner']}: nævner i {i.noegle}"
+    for i in _indikatorer(kontrakt).only("noegle", "titel", "art", "parametre"):
+        for noegle in _maalte_noegler(i):
+            if noegle == i.noegle:
+                etiketter[noegle] = f"{noegle}: {i.titel}"
+            else:
+                del_ = "tæller" if noegle == i.parametre.get("taeller") else "nævner"
+                etiketter[noegle] = f"{noegle}: {del_} i {i.noegle}"
     return [(n, etiketter.get(n, n)) for n in sorted(kendte, key=_noegle_orden)]
 
 

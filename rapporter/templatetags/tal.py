@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from rapporter.arter import art as _art
 from rapporter.beregning import STATUS_IKON
 
 register = template.Library()
@@ -57,7 +58,7 @@ def maaltal(resultat):
     """The target with its direction, whole targets without decimals: ``≥ 880``, ``≥ 70 %``,
     ``≤ 10 pct.-point``, ``> 0 pct.-point``, ``≥ 2,50``."""
     if resultat.maalvaerdi is None:
-        return "intet måltal" if resultat.art != "milepael" else "gennemført"
+        return _art(resultat.art).uden_maaltal
     maal = _med_enhed(resultat.maalvaerdi, resultat.enhed, rund_hele=True)
     return f"{RETNING.get(resultat.retning, '')} {maal}"
 
@@ -72,12 +73,21 @@ def procent(andel, decimaler=1):
 
 @register.filter
 def opfyldelse(resultat):
-    """Degree met: a percentage of the target, or for a distribution the deviation itself."""
+    """Degree met: a percentage of the target, or in the kind's own unit (a distribution's
+    deviation in percentage points)."""
     if resultat.opfyldelse is None:
         return TOM
-    if resultat.art == "fordeling":
-        return med_enhed(resultat.opfyldelse, "procentpoint")
+    enhed = _art(resultat.art).opfyldelse_enhed
+    if enhed:
+        return med_enhed(resultat.opfyldelse, enhed)
     return procent(resultat.opfyldelse)
+
+
+@register.filter
+def visning(resultat):
+    """How a result's figure is shown, as its kind says (``Art.visning``: ``antal``, ``andel``,
+    ``taeller_naevner``, ``maalt``, ``milepael``)."""
+    return _art(resultat.art).visning
 
 
 @register.filter

@@ -152,9 +152,9 @@ def test_referral_chart_puts_the_indicator_first_with_the_target_line():
     figur = henvisning_figur(m10, [
         {"aktoertype": "statslig", "navn": "Statslig erhvervsfremme", "andel": 49.1},
         {"aktoertype": "privat", "navn": "Privat rådgiver", "andel": 45.2},
-    ])
+    ], i_alt="I alt: statslig erhvervsfremme eller privat rådgiver")
     bjaelker = figur["data"][0]
-    assert bjaelker["y"] == ["Ekstern rådgivning i alt (statslig eller privat)",
+    assert bjaelker["y"] == ["I alt: statslig erhvervsfremme eller privat rådgiver",
                              "Statslig erhvervsfremme", "Privat rådgiver"]
     assert bjaelker["x"] == [73.6, 49.1, 45.2]
     assert bjaelker["text"][0] == "73,6 %"

@@ -186,18 +186,21 @@ def test_referral_shares_by_aktoer_type(kontrakt_2025):
     f.forloeb(virksomhed_=v, type="kort", slutdato=date(2025, 4, 1),
               henvist_til=["Eksportrådet"])
     f.forloeb(virksomhed_=v, type="handlingsplan", slutdato=None, henvist_til=["Eksportrådet"])
-    raekker = {r["aktoertype"]: r for r in henvisninger_efter_aktoertype(H1)}
+    raekker = {
+        r["aktoertype"]: r for r in henvisninger_efter_aktoertype(H1, ["statslig", "privat"])
+    }
     # 4 forløb gennemført; statslig in 2 (handlingsplan + kort) = 50.0 %, privat 1 = 25.0 %,
-    # lokal 1 = 25.0 %, ekstern (statslig or privat) 3 = 75.0 %
+    # lokal 1 = 25.0 %, i alt (the indicator's types: statslig or privat) 3 = 75.0 %
     assert {k: (r["forloeb"], r["andel"]) for k, r in raekker.items()} == {
         "statslig": (2, 50.0), "privat": (1, 25.0), "lokal": (1, 25.0), "klynge": (0, 0.0),
-        "anden": (0, 0.0), "ekstern": (3, 75.0),
+        "anden": (0, 0.0), "i_alt": (3, 75.0),
     }
-    assert raekker["ekstern"]["naevner"] == 4 and not raekker["lokal"]["ekstern"]
+    assert raekker["i_alt"]["naevner"] == 4 and not raekker["lokal"]["i_maalet"]
+    assert raekker["i_alt"]["navn"] == "I alt: statslig erhvervsfremme eller privat rådgiver"
     kun_hp = {r["aktoertype"]: r for r in henvisninger_efter_aktoertype(
-        H1, forloebstyper=["handlingsplan"])}
-    # handlingsplaner: 3; ekstern 2 = 66.7 % (the figure of M10.henvist_handlingsplan)
-    assert (kun_hp["ekstern"]["forloeb"], kun_hp["ekstern"]["andel"]) == (2, 66.7)
+        H1, ["statslig", "privat"], forloebstyper=["handlingsplan"])}
+    # handlingsplaner: 3; i alt 2 = 66.7 % (the figure of M10.henvist_handlingsplan)
+    assert (kun_hp["i_alt"]["forloeb"], kun_hp["i_alt"]["andel"]) == (2, 66.7)
     assert resultat(kontrakt_2025, "M10.henvist_handlingsplan").faktisk == 66.7
 
 

@@ -136,7 +136,7 @@ def test_figures_without_records_have_no_drill_down(kontrakt_2025, laeser_klient
     ("statslig", ["HP-STAT"], "statslig erhvervsfremme"),
     ("privat", ["HP-PRIV"], "privat rådgiver"),
     ("lokal", ["HP-LOKAL", "HP-PRIV"], "lokal erhvervsservice"),
-    ("ekstern", ["HP-PRIV", "HP-STAT"], "ekstern rådgivning (statslig eller privat)"),
+    ("i_alt", ["HP-PRIV", "HP-STAT"], "statslig erhvervsfremme eller privat rådgiver"),
 ])
 def test_each_row_of_the_referral_table_opens_to_its_forloeb(
     handlingsplaner, laeser_klient, aktoertype, forventet, overskrift
