@@ -638,6 +638,14 @@ def _maalinger(kontrakt, noegler: list[str], periode, idag) -> dict[str, list]:
             m.taeller_med = valgt is not None and m.pk == valgt.id
             m.efter_perioden = til is not None and m.dato > til
         ud[noegle] = egne
+    # Last year's figure beside this year's (the latest of its year, as a finished year counts
+    # it), whether or not there is a contract for last year (issue 10).
+    for m in Maaling.objects.filter(erhvervshus=kontrakt.erhvervshus, aar=kontrakt.aar - 1,
+                                    noegle__in=noegler).select_related("indtastet_af").order_by(
+                                        "noegle", "-dato", "-id"):
+        if not any(getattr(n, "sidste_aar", False) for n in ud[m.noegle]):
+            m.taeller_med, m.efter_perioden, m.sidste_aar = False, False, True
+            ud[m.noegle].append(m)
     return ud
 
 

@@ -198,11 +198,11 @@ def test_entered_values_show_their_source_and_the_one_that_counts(kontrakt_2025,
     hus = kontrakt_2025.erhvervshus
     maaling_create(erhvervshus=hus, noegle="M3.nps", aar=2025, vaerdi=65, dato=date(2025, 3, 1),
                    kilde="ERST, foreløbig", kommentar="Lille svarprocent")
-    maaling_create(erhvervshus=hus, noegle="M3.nps", aar=2025, vaerdi=72, dato=date(2025, 9, 1),
+    maaling_create(erhvervshus=hus, noegle="M3.nps", aar=2025, vaerdi=72, dato=date(2025, 7, 1),
                    kilde="ERST, endelig")
     synligt = tekst(side(laeser_klient, 3, aar=2025, periode="H1").content.decode())
     assert "Faktisk 65" in synligt
-    assert "01-09-2025 72 ERST, endelig" in synligt and "efter perioden" in synligt
+    assert "01-07-2025 72 ERST, endelig" in synligt and "efter perioden" in synligt
     assert "01-03-2025 65 ERST, foreløbig Lille svarprocent" in synligt
     assert "✔ Tæller i perioden" in synligt
     assert "Indtast måling" not in synligt  # a KKR-læser sees no forms

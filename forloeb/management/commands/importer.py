@@ -1,8 +1,10 @@
 """``python manage.py importer FILE [--dry-run] [--bruger NAVN] [--aarsag TEKST]``: the registration
 workbook from the command line.
 
-The same import as the upload page (``forloeb.importer.importer``): all or nothing, every error
-listed with sheet, row, column and value, and a non-zero exit status when the file has errors.
+The same import as the upload page (``forloeb.importer.importer``): all or nothing, the first
+200 errors listed with sheet, row, column and value and the count of all, and a non-zero exit
+status when the file has errors. On a terminal a progress line shows the sheet being read and
+checked.
 
 Who the history names: ``--bruger``, else the app's user whose username is the login running the
 command (an administrator on the server as ``jens`` is the app's ``jens``). Without either the
@@ -70,11 +72,13 @@ class Command(BaseCommand):
         hvem = self._bruger(bruger) if bruger or not dry_run else None
         svar = importer(
             sti.read_bytes(), sti.name, bruger=hvem, dry_run=dry_run, ark=ark, erhvervshus=hus,
-            aarsag=aarsag,
+            aarsag=aarsag, fremskridt=self._fremskridt if self.stderr.isatty() else None,
         )
+        if self.stderr.isatty():
+            self.stderr.write("\r\033[K", ending="")
         self.stdout.write(svar.tekst())
         if not svar.ok:
-            raise CommandError(f"{len(svar.fejl)} fejl; intet er gemt.")
+            raise CommandError(f"{svar.antal_fejl} fejl; intet er gemt.")
         if dry_run:
             self.stdout.write("Prøvekørsel: intet er gemt.")
         elif not svar.noget_at_gemme:
@@ -84,6 +88,14 @@ class Command(BaseCommand):
                 f"Importen er gemt. Historikken viser ændringerne som foretaget af "
                 f"{hvem.get_username()}."
             ))
+
+    def _fremskridt(self, ark: str, laest: int, kontrolleret: int) -> None:
+        """One line on a terminal, rewritten in place: the sheet and its rows read and checked."""
+        tal = f"{laest:,} rækker læst".replace(",", ".")
+        if kontrolleret:
+            tal += f", {kontrolleret:,} kontrolleret".replace(",", ".")
+        self.stderr.write(f"\r\033[K{ark}: {tal} …", ending="")
+        self.stderr.flush()
 
     def _bruger(self, brugernavn):
         """``--bruger``, else the app's user named as the OS login; refused without either."""
