@@ -12,7 +12,6 @@ the runs before it (:func:`plads_i_koeen`). A run still marked as running when t
 starts a later one was cut off (the worker was stopped mid-import) and is marked failed.
 """
 
-import inspect
 import json
 import time
 from dataclasses import asdict, fields
@@ -60,19 +59,23 @@ class Fremskridt:
     def __init__(self, koersel_id: int):
         self.koersel_id = koersel_id
         self.ark: dict[str, dict] = {}
+        self.aktuelt = ""
         self.sidst = 0.0
 
     def __call__(self, ark: str, laest: int, kontrolleret: int) -> None:
         ny = ark not in self.ark
         self.ark[ark] = {"ark": ark, "laest": laest, "kontrolleret": kontrolleret}
+        self.aktuelt = ark
         if ny or time.monotonic() - self.sidst >= INTERVAL:
             self.gem()
 
+    def som_json(self) -> list[dict]:
+        """The sheets in the order met; the one the importer is at marked ``aktuelt``."""
+        return [{**a, "aktuelt": a["ark"] == self.aktuelt} for a in self.ark.values()]
+
     def gem(self) -> None:
         self.sidst = time.monotonic()
-        Importkoersel.objects.filter(pk=self.koersel_id).update(
-            fremskridt=list(self.ark.values())
-        )
+        Importkoersel.objects.filter(pk=self.koersel_id).update(fremskridt=self.som_json())
 
 
 @task()
@@ -91,11 +94,9 @@ def koer_import(koersel_id: int) -> str:
     try:
         if not sti.is_file():
             raise FileNotFoundError("Filen fra uploaden er ikke gemt længere. Upload den igen.")
-        kun_med_krog = {"fremskridt": fremskridt} if "fremskridt" in inspect.signature(
-            importer).parameters else {}  # TEMP until the importer has its hook
         svar = importer(
             sti.read_bytes(), koersel.filnavn, bruger=_bruger(koersel), dry_run=koersel.dry_run,
-            ark=koersel.ark or None, aarsag=koersel.aarsag, **kun_med_krog,
+            ark=koersel.ark or None, aarsag=koersel.aarsag, fremskridt=fremskridt,
         )
     except BaseException as exc:
         sti.unlink(missing_ok=True)
@@ -104,7 +105,7 @@ def koer_import(koersel_id: int) -> str:
             f"Importen stoppede med en uventet fejl, og intet er gemt: {exc!r}. Prøv igen; "
             "fortsætter fejlen, så kontakt en administrator."
         )
-        koersel.fremskridt = list(fremskridt.ark.values())
+        koersel.fremskridt = fremskridt.som_json()
         koersel.save(update_fields=["status", "afsluttet", "fejlbesked", "fremskridt"])
         if isinstance(exc, FileNotFoundError):
             return koersel.status
@@ -114,7 +115,7 @@ def koer_import(koersel_id: int) -> str:
         sti.unlink(missing_ok=True)
     koersel.status, koersel.afsluttet = Importkoersel.Status.FAERDIG, timezone.now()
     koersel.resultat = resultat_til_json(svar)
-    koersel.fremskridt = list(fremskridt.ark.values())
+    koersel.fremskridt = fremskridt.som_json()
     koersel.save(update_fields=["status", "afsluttet", "resultat", "fremskridt"])
     return koersel.status
 

@@ -194,10 +194,10 @@ def status_data(run: Importkoersel) -> dict:
         tekst = f"{art} af {run.filnavn} starter om et øjeblik."
     elif run.status == Status.KOERER:
         tekst = f"{art} af {run.filnavn} kører."
-        if run.fremskridt:
-            sidste = run.fremskridt[-1]
-            tekst += (f" Kontrollerer {sidste['ark']}." if sidste["kontrolleret"]
-                      else f" Læser {sidste['ark']}.")
+        aktuelt = next((a for a in run.fremskridt or [] if a.get("aktuelt")), None)
+        if aktuelt:
+            tekst += (f" Kontrollerer {aktuelt['ark']}." if aktuelt["kontrolleret"]
+                      else f" Læser {aktuelt['ark']}.")
     elif run.status == Status.FAERDIG:
         tekst = f"{art} af {run.filnavn} er færdig."
     else:

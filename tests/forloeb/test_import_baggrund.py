@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from forloeb import tasks
 from forloeb.models import Forloeb, Importkoersel
-from forloeb.views_import import _gem_fil
+from forloeb.views_import import _gem_fil, status_data
 from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, VIRKSOMHED_OVERSKRIFT, bog
 
 UPLOAD = "/registrering/import/"
@@ -106,7 +106,25 @@ def test_progress_is_written_at_most_every_half_second_not_per_row(administrator
                     if q["sql"].startswith("UPDATE") and "fremskridt" in q["sql"]]
     assert 1 <= len(opdateringer) <= 10  # 20,000 rows in well under a few seconds
     run.refresh_from_db()
-    assert run.fremskridt == [{"ark": "Forloeb", "laest": 20_000, "kontrolleret": 20_000}]
+    assert run.fremskridt == [{"ark": "Forloeb", "laest": 20_000, "kontrolleret": 20_000,
+                               "aktuelt": True}]
+
+
+@pytest.mark.django_db
+def test_progress_keeps_the_order_met_and_marks_the_sheet_the_importer_is_at(administrator):
+    run = koersel(administrator)
+    fremskridt = tasks.Fremskridt(run.pk)
+    fremskridt("Forloeb", 1000, 0)
+    fremskridt("Virksomheder", 1000, 0)
+    fremskridt("Forloeb", 2500, 1000)
+    fremskridt.gem()
+    run.refresh_from_db()
+    assert run.fremskridt == [
+        {"ark": "Forloeb", "laest": 2500, "kontrolleret": 1000, "aktuelt": True},
+        {"ark": "Virksomheder", "laest": 1000, "kontrolleret": 0, "aktuelt": False},
+    ]
+    run.status = "koerer"
+    assert "Kontrollerer Forloeb." in status_data(run)["tekst"]
 
 
 @pytest.mark.django_db
@@ -201,9 +219,10 @@ def test_the_first_in_the_queue_starts_in_a_moment_and_hints_at_a_missing_worker
 
 @pytest.mark.django_db
 def test_a_running_import_shows_rows_read_and_checked_per_sheet(client, administrator):
+    # The sheets in the order the importer met them; it is at Forloeb now.
     run = koersel(administrator, status="koerer", fremskridt=[
-        {"ark": "Virksomheder", "laest": 12, "kontrolleret": 12},
-        {"ark": "Forloeb", "laest": 3000, "kontrolleret": 1200},
+        {"ark": "Forloeb", "laest": 3000, "kontrolleret": 1200, "aktuelt": True},
+        {"ark": "Virksomheder", "laest": 12, "kontrolleret": 12, "aktuelt": False},
     ])
     client.force_login(administrator)
 
@@ -213,11 +232,11 @@ def test_a_running_import_shows_rows_read_and_checked_per_sheet(client, administ
     assert ('<progress class="import-bar" style="width: 100%" max="3000" value="1200" '
             'aria-label="Forloeb: 1.200 af 3.000 rækker kontrolleret">') in html
     assert "12 af 12 rækker kontrolleret" in html
-    assert status(client, run)["ark"][1] == {
+    assert status(client, run)["ark"][0] == {
         "ark": "Forloeb", "laest": 3000, "kontrolleret": 1200,
         "tekst": "1.200 af 3.000 rækker kontrolleret"}
     # While a sheet is still being read, the bar has no value (indeterminate).
-    run.fremskridt = [{"ark": "Forloeb", "laest": 5000, "kontrolleret": 0}]
+    run.fremskridt = [{"ark": "Forloeb", "laest": 5000, "kontrolleret": 0, "aktuelt": True}]
     run.save()
     html = client.get(reverse("importer:koersel", args=[run.pk])).content.decode()
     assert "Læser Forloeb." in html and "5.000 rækker læst" in html
