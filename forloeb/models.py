@@ -440,7 +440,8 @@ class Importkoersel(models.Model):
     the import that confirms one. The worker writes its progress here and the page reads it.
 
     ``fremskridt`` is a list of ``{"ark", "laest", "kontrolleret", "aktuelt"}`` in the order the
-    sheets were met (``aktuelt``: the sheet the importer is at); ``resultat`` the import's answer as JSON (``forloeb.tasks.resultat_til_json``).
+    sheets were met (``aktuelt``: the sheet the importer is at); ``resultat`` the import's answer
+    as JSON (``forloeb.tasks.resultat_til_json``).
     ``token`` names the uploaded file waiting in ``settings.IMPORT_TMP_DIR``; no path is kept.
     """
 
