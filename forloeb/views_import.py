@@ -32,6 +32,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -99,12 +100,13 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         _glem_proevekoersler(request.user)
         fil = form.cleaned_data["fil"]
-        koersel = Importkoersel.objects.create(
-            bruger=request.user, filnavn=fil.name[:255], token=_gem_fil(fil.read()),
-            ark=form.cleaned_data["ark"] or "", aarsag=form.cleaned_data.get("aarsag", ""),
-            dry_run=True,
-        )
-        tasks.koer_import.enqueue(koersel.pk)
+        with transaction.atomic():  # the run and its task, or neither (no run waits forever)
+            koersel = Importkoersel.objects.create(
+                bruger=request.user, filnavn=fil.name[:255], token=_gem_fil(fil.read()),
+                ark=form.cleaned_data["ark"] or "", aarsag=form.cleaned_data.get("aarsag", ""),
+                dry_run=True,
+            )
+            tasks.koer_import.enqueue(koersel.pk)
         return redirect("importer:koersel", pk=koersel.pk)
     aktiv = Importkoersel.objects.filter(bruger=request.user, status__in=tasks.AKTIVE).first()
     return render(request, "forloeb/import/upload.html", {
@@ -127,11 +129,12 @@ def bekraeft(request):
     if proeve is None or not tasks.fil(token).is_file() or not (svar.ok and svar.noget_at_gemme):
         messages.error(request, "Filen fra prøvekørslen er ikke gemt længere. Upload den igen.")
         return redirect("importer:upload")
-    koersel = Importkoersel.objects.create(
-        bruger=request.user, filnavn=proeve.filnavn, token=proeve.token, ark=proeve.ark,
-        aarsag=proeve.aarsag, dry_run=False, proevekoersel=proeve,
-    )
-    tasks.koer_import.enqueue(koersel.pk)
+    with transaction.atomic():
+        koersel = Importkoersel.objects.create(
+            bruger=request.user, filnavn=proeve.filnavn, token=proeve.token, ark=proeve.ark,
+            aarsag=proeve.aarsag, dry_run=False, proevekoersel=proeve,
+        )
+        tasks.koer_import.enqueue(koersel.pk)
     return redirect("importer:koersel", pk=koersel.pk)
 
 
