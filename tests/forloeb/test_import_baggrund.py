@@ -391,3 +391,26 @@ def test_a_dry_run_replaced_or_confirmed_says_so_on_its_page(client, administrat
     html = client.get(reverse("importer:koersel", args=[anden.pk])).content.decode()
     assert f'Prøvekørslen er bekræftet: <a href="{UPLOAD}{import_.pk}/">' in html
     assert 'name="token"' not in html
+
+
+def test_the_answer_survives_json_with_its_counts_and_values_as_shown():
+    from datetime import datetime
+
+    from forloeb.importer import Fejl, Opgoerelse, Resultat
+
+    svar = Resultat(
+        filnavn="crm.xlsx",
+        ark=[Opgoerelse("Forloeb", nye=1, aendrede=300,
+                        aendringer=[f"ESCRM-{n}: raadgiver" for n in range(300)],
+                        bemaerkninger=["række 3 er magen til række 2 og tælles én gang"])],
+        fejl=[Fejl("Forkert dato.", ark="Forloeb", raekke=4, kolonne="slutdato",
+                   vaerdi=datetime(2025, 3, 1))],
+        advarsler=[], oversprungne_ark=["Noter"], antal_fejl=250,
+    )
+    igen = tasks.resultat_fra_json(tasks.resultat_til_json(svar))
+    assert igen.antal_fejl == 250 and igen.flere_fejl == 249 and not igen.ok
+    assert igen.fejl[0].vist_vaerdi == "01-03-2025" and str(igen.fejl[0]) == str(svar.fejl[0])
+    (o,) = igen.ark
+    assert (o.nye, o.aendrede, len(o.aendringer)) == (1, 300, tasks.VIST)
+    assert o.bemaerkninger == svar.ark[0].bemaerkninger
+    assert igen.oversprungne_ark == ["Noter"]
