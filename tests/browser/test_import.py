@@ -1,6 +1,7 @@
 """An administrator uploads a workbook in a real browser and watches the background import: the
 run's page shows it waiting, then running with a bar per sheet redrawn by import.js (under the
 app's strict CSP), then the dry run's answer; the confirmation runs the import the same way.
+Without JavaScript the page reloads itself (a refresh in <noscript>) until the answer is there.
 
 The tasks run on the real database backend (django-tasks-db), by its own worker in a thread of
 the test, started only once the page shows the run waiting; each progress write is held for a
@@ -142,3 +143,29 @@ def test_upload_watch_the_bar_and_the_answer_then_import(
     side.screenshot(path=str(SKAERMBILLEDER / "import-importeret.png"), full_page=True)
     assert Forloeb.objects.count() == RAEKKER
     assert csp_brud == []
+
+
+def test_without_javascript_the_page_reloads_itself_to_the_answer(
+    chromium, live_server, administrator, kontrakt_2025, database_backend, tmp_path
+):
+    context = chromium.new_context(java_script_enabled=False, locale="da-DK")
+    side = context.new_page()
+    fil = tmp_path / "Virksomheder.csv"
+    fil.write_text("cvr;navn;kommunekode;stiftelsesdato\n10000017;Bo ApS;330;01-01-2001\n")
+    try:
+        log_ind(side, live_server, "administrator")
+        side.goto(f"{live_server.url}/registrering/import/")
+        side.get_by_label("Arbejdsbog (.xlsx) eller CSV-fil").set_input_files(str(fil))
+        side.get_by_role("button", name="Vis prøvekørsel").click()
+        expect(side.locator("#import-status")).to_contain_text("starter om et øjeblik")
+        expect(side.get_by_role("link", name="Opdater")).to_be_visible()
+
+        traad = arbejder(live_server)
+        # The <noscript> refresh brings the answer without a click.
+        expect(side.get_by_text("Filen er i orden. Kontrollér tallene nedenfor")).to_be_visible(
+            timeout=20_000)
+        traad.join(timeout=10)
+        expect(side.get_by_role("button", name="Importér Virksomheder.csv")).to_be_visible()
+    finally:
+        side.wait_for_load_state("networkidle")
+        context.close()
