@@ -89,21 +89,24 @@ def _graense(navn: str) -> int:
     return getattr(settings, navn)
 
 
+def _tal(n: float) -> str:
+    return f"{n:,.0f}".replace(",", ".")
+
+
 def _for_mange_raekker(titel: str) -> FilFejl:
-    graense = _graense("IMPORT_MAX_RAEKKER")
+    graense = _tal(_graense("IMPORT_MAX_RAEKKER"))
     return FilFejl(
-        f"Arket '{kort(titel)}' har over {graense:,} rækker; importen tager højst {graense:,} "
+        f"Arket '{kort(titel)}' har over {graense} rækker; importen tager højst {graense} "
         "rækker pr. ark (indstillingen IMPORT_MAX_RAEKKER). Del filen op, og importér delene "
-        "hver for sig.".replace(",", ".")
+        "hver for sig."
     )
 
 
 def _for_lang_celle(sted: str, laengde: int | None = None) -> FilFejl:
-    graense = _graense("IMPORT_MAX_CELLE")
-    maalt = f" har {laengde:,} tegn;".replace(",", ".") if laengde else " er for lang;"
+    maalt = f" har {_tal(laengde)} tegn;" if laengde else " er for lang;"
     return FilFejl(
-        f"{sted}{maalt} en celle må højst have {graense:,} tegn (Excels egen grænse, "
-        "indstillingen IMPORT_MAX_CELLE). Intet er læst.".replace(",", ".")
+        f"{sted}{maalt} en celle må højst have {_tal(_graense('IMPORT_MAX_CELLE'))} tegn "
+        "(Excels egen grænse, indstillingen IMPORT_MAX_CELLE). Intet er læst."
     )
 
 
@@ -150,9 +153,9 @@ def kontroller_zip(indhold: bytes) -> None:
     udpakket = sum(p.file_size for p in xml)
     if udpakket > MAKS_UDPAKNING * settings.IMPORT_MAX_BYTES:
         raise FilFejl(
-            f"Filen pakker ud til {udpakket / 1024 / 1024:,.0f} MB; importen læser højst "
-            f"{MAKS_UDPAKNING * settings.IMPORT_MAX_BYTES / 1024 / 1024:,.0f} MB. Er det en "
-            "almindelig Excel-fil?".replace(",", ".")
+            f"Filen pakker ud til {_tal(udpakket / 1024 / 1024)} MB; importen læser højst "
+            f"{_tal(MAKS_UDPAKNING * settings.IMPORT_MAX_BYTES / 1024 / 1024)} MB. Er det en "
+            "almindelig Excel-fil?"
         )
     navne = navne or _arknavne(zf)
     for post in ark:
