@@ -110,8 +110,11 @@ def koer_import(koersel_id: int) -> str:
         if isinstance(exc, FileNotFoundError):
             return koersel.status
         raise
-    # The file waits for the confirmation only after a dry run that found something to save.
-    if not (koersel.dry_run and svar.ok and svar.noget_at_gemme):
+    # The file waits for the confirmation only after a dry run that found something to save,
+    # and that no newer upload of the same user's has replaced meanwhile.
+    erstattet = Importkoersel.objects.filter(bruger=koersel.bruger_id, dry_run=True,
+                                             pk__gt=koersel.pk).exists()
+    if not (koersel.dry_run and svar.ok and svar.noget_at_gemme) or erstattet:
         sti.unlink(missing_ok=True)
     koersel.status, koersel.afsluttet = Importkoersel.Status.FAERDIG, timezone.now()
     koersel.resultat = resultat_til_json(svar)

@@ -156,6 +156,15 @@ def test_a_run_left_running_by_a_stopped_worker_is_marked_cut_off(administrator,
 
 
 @pytest.mark.django_db
+def test_a_dry_run_finishing_after_a_newer_upload_keeps_no_file(administrator, kontrakt_2025):
+    aeldre, nyere = koersel(administrator), koersel(administrator)
+    tasks.koer_import.call(aeldre.pk)
+    assert not tasks.fil(aeldre.token).exists()
+    tasks.koer_import.call(nyere.pk)
+    assert tasks.fil(nyere.token).is_file()
+
+
+@pytest.mark.django_db
 def test_a_task_run_twice_does_nothing_the_second_time(administrator, kontrakt_2025):
     run = koersel(administrator)
     tasks.koer_import.call(run.pk)
