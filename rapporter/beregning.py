@@ -200,7 +200,6 @@ STATUS_TONE: dict[str, str] = {
     "uden_maaltal": "neutral",
 }
 
-PRO_RATA_ARTER = ("antal", "daekning")
 TAET_PAA_GRAENSE = Decimal("0.9")
 
 
@@ -476,11 +475,14 @@ def opfylder(retning: str, faktisk: float, maalvaerdi: float) -> bool:
     return faktisk >= maalvaerdi
 
 
-def opfyldelse(art: str, faktisk: float | None, maalvaerdi: float | None) -> float | None:
-    """Degree met: actual / target (three decimals); for ``fordeling`` the deviation itself."""
-    if art == "milepael" or faktisk is None:
+def opfyldelse(
+    faktisk: float | None, maalvaerdi: float | None, *, som_afvigelse: bool = False
+) -> float | None:
+    """Degree met: actual / target (three decimals); ``som_afvigelse`` (a ``fordeling``) the
+    deviation itself. ``None`` without an actual figure (a milepæl has none)."""
+    if faktisk is None:
         return None
-    if art == "fordeling":
+    if som_afvigelse:
         return rund(faktisk, 1)
     if not maalvaerdi:
         return None
@@ -488,17 +490,19 @@ def opfyldelse(art: str, faktisk: float | None, maalvaerdi: float | None) -> flo
 
 
 def status_for(
-    *, art: str, retning: str, faktisk: float | None, maalvaerdi: float | None,
+    *, retning: str, faktisk: float | None, maalvaerdi: float | None,
     forventet: float | None, periode: Periode, idag: date,
 ) -> Status:
-    """The status of a counted or measured indicator (not a milepæl) by the contract's rules."""
+    """The status of a counted or measured indicator (not a milepæl) by the contract's rules.
+    A ``forventet`` (the pro-rata expectation, given only for the kinds judged pro rata: antal
+    and dækning) is what the year so far is held against."""
     if maalvaerdi is None:
         return Status.UDEN_MAALTAL
     if faktisk is None:
         return Status.AFVENTER
     if periode.helaar_afsluttet(idag):
         return Status.OPFYLDT if opfylder(retning, faktisk, maalvaerdi) else Status.IKKE_OPFYLDT
-    if art in PRO_RATA_ARTER and forventet is not None:
+    if forventet is not None:
         faktisk_d, forventet_d = _dec(faktisk), _dec(forventet)
         if faktisk_d <= forventet_d if retning == "lte" else faktisk_d >= forventet_d:
             return Status.PAA_SPORET
@@ -566,27 +570,30 @@ def _befolkning_foretraekkes(ny: BefolkningsTal, nu: BefolkningsTal, til: date) 
 
 def _resultat(
     d: IndikatorDef, *, maalvaerdi, faktisk, forventet, status, taeller=None, naevner=None,
-    detaljer=None, eksakt=None,
+    detaljer=None, eksakt=None, som_afvigelse=False,
 ) -> Resultat:
     """``faktisk`` is the figure shown; ``eksakt``, where given, the unrounded one behind it."""
     grundtal = faktisk if eksakt is None else eksakt
     return Resultat(
         noegle=d.noegle, maal_nr=d.maal_nr, titel=d.titel, art=d.art, enhed=d.enhed,
         retning=d.retning, maalvaerdi=maalvaerdi, faktisk=faktisk, forventet=forventet,
-        opfyldelse=opfyldelse(d.art, grundtal, maalvaerdi), status=str(status),
+        opfyldelse=opfyldelse(grundtal, maalvaerdi, som_afvigelse=som_afvigelse),
+        status=str(status),
         taeller=taeller, naevner=naevner, detaljer=detaljer or {}, indikator_id=d.id,
     )
 
 
 def _med_forventet(
-    d: IndikatorDef, maalvaerdi: float | None, eksakt, periode: Periode, idag: date,
+    d: IndikatorDef, maalvaerdi: float | None, eksakt, periode: Periode, idag: date, *,
+    pro_rata: bool = False,
 ) -> tuple[float | None, Status]:
-    """The expectation to show and the status, judged on the exact actual and expectation."""
+    """The expectation to show and the status, judged on the exact actual and expectation;
+    ``pro_rata`` (antal, dækning) holds the year so far against the target pro rata."""
     forventet = None
-    if d.art in PRO_RATA_ARTER and not periode.helaar_afsluttet(idag):
+    if pro_rata and not periode.helaar_afsluttet(idag):
         forventet = forventet_eksakt(maalvaerdi, periode)
     status = status_for(
-        art=d.art, retning=d.retning, faktisk=eksakt, maalvaerdi=maalvaerdi,
+        retning=d.retning, faktisk=eksakt, maalvaerdi=maalvaerdi,
         forventet=forventet, periode=periode, idag=idag,
     )
     return rund(forventet, 1), status
@@ -595,7 +602,7 @@ def _med_forventet(
 def resultat_antal(d: IndikatorDef, antal: int, periode: Periode, idag: date) -> Resultat:
     """A count of records (or distinct companies, clusters …) in the period."""
     faktisk = float(antal)
-    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag)
+    forventet, status = _med_forventet(d, d.maalvaerdi, faktisk, periode, idag, pro_rata=True)
     return _resultat(
         d, maalvaerdi=d.maalvaerdi, faktisk=faktisk, forventet=forventet, status=status,
         taeller=antal,
@@ -653,6 +660,7 @@ def resultat_fordeling(
     return _resultat(
         d, maalvaerdi=d.maalvaerdi, faktisk=rund(eksakt, 1), forventet=forventet, status=status,
         taeller=i_kategori, naevner=virksomheder, detaljer=detaljer, eksakt=eksakt,
+        som_afvigelse=True,
     )
 
 
@@ -664,7 +672,7 @@ def resultat_daekning(
     maalvaerdi = float(len(alle)) if d.parametre.get("maal_alle") else d.maalvaerdi
     daekket = set(daekkede)
     faktisk = float(len(daekket)) if alle else None
-    forventet, status = _med_forventet(d, maalvaerdi, faktisk, periode, idag)
+    forventet, status = _med_forventet(d, maalvaerdi, faktisk, periode, idag, pro_rata=True)
     detaljer = {
         "daekkede": sorted(daekket),
         "manglende": sorted(set(alle) - daekket),

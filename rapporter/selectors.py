@@ -456,15 +456,16 @@ def milepaele(kontrakt: Resultatkontrakt, til: date | None) -> dict[int, list[Mi
 def indikator_poster(
     indikator: Indikator, periode: Periode, del_: str = "taeller", *, idag: date | None = None
 ) -> QuerySet:
-    """Exactly the records behind an indicator's ``taeller`` (or ``naevner``) in ``periode``.
+    """Exactly the records behind an indicator's ``taeller`` (or ``naevner``) in ``periode``:
+    its kind's ``poster`` (``rapporter.arter``), built on the filters the counts use.
 
     - ``antal``: the counted records (forløb, AI-tjek, aktiviteter), or for counts of distinct
       things the things themselves (``Virksomhed`` for ``virksomheder`` and
       ``programdeltagelser``, ``Aktoer`` for ``samarbejdsaftaler``). No naevner.
-    - ``andel``: naevner = the forløb of the types gennemført i P; taeller = those with at least
-      one henvisning to the aktør types.
-    - ``fordeling``: naevner = the guided companies in the house's region; taeller = those in
-      kommuner of the category (``land``).
+    - ``andel``: naevner = the forløb of the types gennemført i P (the companies with one, for
+      ``grundlag: virksomheder``); taeller = those with a henvisning to the aktør types.
+    - ``fordeling``: naevner = the guided companies (or the forløb) in the house's region;
+      taeller = those in kommuner of the category.
     - ``daekning``: naevner = the whole set of aktører; taeller = those covered.
     - ``maaling``: the entered values of the year dated ≤ the period's end (any date in a
       finished year, when ``idag`` says it is one: :func:`beregning.indtastet_til`), latest

@@ -204,13 +204,13 @@ def test_zero_target_at_least_is_met_by_zero():
 
 
 def test_at_most_target_during_and_after_the_year():
-    assert status_for(art="fordeling", retning="lte", faktisk=10.0, maalvaerdi=10.0,
+    assert status_for(retning="lte", faktisk=10.0, maalvaerdi=10.0,
                       forventet=None, periode=H1, idag=EFTER_H1) == Status.PAA_SPORET
-    assert status_for(art="fordeling", retning="lte", faktisk=10.1, maalvaerdi=10.0,
+    assert status_for(retning="lte", faktisk=10.1, maalvaerdi=10.0,
                       forventet=None, periode=H1, idag=EFTER_H1) == Status.BAGUD
-    assert status_for(art="fordeling", retning="lte", faktisk=10.0, maalvaerdi=10.0,
+    assert status_for(retning="lte", faktisk=10.0, maalvaerdi=10.0,
                       forventet=None, periode=HELAAR, idag=EFTER_AARET) == Status.OPFYLDT
-    assert status_for(art="fordeling", retning="lte", faktisk=10.1, maalvaerdi=10.0,
+    assert status_for(retning="lte", faktisk=10.1, maalvaerdi=10.0,
                       forventet=None, periode=HELAAR, idag=EFTER_AARET) == Status.IKKE_OPFYLDT
 
 
@@ -284,7 +284,7 @@ def test_rounding_is_half_up():
     assert rund(0.05, 1) == 0.1
     assert rund(2.675, 2) == 2.68  # float 2.675 is 2.67499…; half up on the decimal text
     assert rund(None) is None
-    assert opfyldelse("antal", 437.0, 880.0) == 0.497  # 0.49659…
+    assert opfyldelse(437.0, 880.0) == 0.497  # 0.49659…
 
 
 # --- fordeling ------------------------------------------------------------------------------
