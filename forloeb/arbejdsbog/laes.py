@@ -47,6 +47,7 @@ MAKS_UDPAKNING = 40
 # (one character is at most 10 bytes, as "&#1114111;"); shorter ones are measured exactly.
 BYTES_PR_TEGN = 10
 FREMSKRIDT_HVER = 1000  # rows between two calls of the progress hook
+MAKS_KOLONNER = max(len(ark.kolonner) for ark in ARK.values())
 
 
 class FilFejl(Exception):
@@ -187,20 +188,31 @@ def _gennemse(zf: zipfile.ZipFile, post: zipfile.ZipInfo, titel: str, *, raekker
     """Stream one XML entry: refuse more rows than allowed (with room for the template's
     guidance row and the header) and a text run surely over the cell limit."""
     maks_raekker = _graense("IMPORT_MAX_RAEKKER") + 2
+    # Cells: twice the widest sheet's columns in every row allowed (room for unknown columns),
+    # so that a sheet of few rows but thousands of columns is not handed to openpyxl either.
+    maks_celler = maks_raekker * 2 * MAKS_KOLONNER
     maks_bytes = BYTES_PR_TEGN * _graense("IMPORT_MAX_CELLE")
     lang = re.compile(rb"[^<]{%d,}" % (maks_bytes + 1))
-    antal, loeb, hale = 0, 0, b""
-    sted = f"Arket '{kort(titel)}'" if raekker else titel
+    antal, celler, loeb, hale = 0, 0, 0, b""
+    sted = f"En celle i arket '{kort(titel)}'" if raekker else titel
     try:
         with zf.open(post) as xml:
             while bid := xml.read(BID):
                 if raekker:
-                    # A "<row" split between two bites is found on the last bite's tail (three
+                    # A tag split between two bites is found on the last bite's tail (three
                     # bytes: too short to hold one already counted).
-                    antal += (hale + bid).count(b"<row")
+                    med_hale = hale + bid
+                    antal += med_hale.count(b"<row")
+                    celler += (med_hale.count(b"<c ") + med_hale.count(b"<c>")
+                               + med_hale.count(b"<c/"))
                     hale = bid[-3:]
                     if antal > maks_raekker:
                         raise _for_mange_raekker(titel)
+                    if celler > maks_celler:
+                        raise FilFejl(
+                            f"Arket '{kort(titel)}' har over {_tal(maks_celler)} celler; det er "
+                            "flere, end importens ark kan have (indstillingen IMPORT_MAX_RAEKKER "
+                            "gange kolonnerne).")
                 foerste = bid.find(b"<")
                 if foerste < 0:
                     loeb += len(bid)

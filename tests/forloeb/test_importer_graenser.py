@@ -180,3 +180,15 @@ def test_values_in_messages_are_cut_at_100_characters():
     (fejl,) = svar.fejl
     assert len(fejl.vist_vaerdi) == 100 and fejl.vist_vaerdi.endswith("…")
     assert lang not in fejl.besked and f"'{'x' * 99}…' er ikke en kendt værdi" in fejl.besked
+
+
+@pytest.mark.django_db
+def test_a_sheet_of_few_rows_but_thousands_of_cells_is_refused_before_openpyxl(settings,
+                                                                            uden_openpyxl):
+    settings.IMPORT_MAX_RAEKKER = 5
+    celler = "".join(f'<c r="A{n}"><v>1</v></c>' for n in range(500))
+    xml = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+           f'spreadsheetml/2006/main"><sheetData><row r="1">{celler}</row></sheetData>'
+           "</worksheet>").encode()
+    assert "celler; det er flere, end importens ark kan have" in refuseret(
+        haandlavet({"Forloeb": xml}))
