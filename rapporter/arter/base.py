@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from maal.parametre import SKEMAER, Skema
 
+from ..beregning import KommuneTal
+
 if TYPE_CHECKING:
     from django.db.models import Count, Model, QuerySet
 
     from maal.models import Indikator, Resultatkontrakt
 
-    from ..beregning import IndikatorDef, KommuneTal, MaaltVaerdi, MilepaelTal, Periode, Resultat
+    from ..beregning import IndikatorDef, MaaltVaerdi, MilepaelTal, Periode, Resultat
 
 ARTER: dict[str, Art] = {}
 
@@ -61,8 +63,6 @@ class Grundtal:
 
     def kommunetal(self, navn: str) -> list[KommuneTal]:
         """The kommuner of the region with the count ``navn`` in each."""
-        from ..beregning import KommuneTal
-
         antal = self.pr_kommune.get(navn, {})
         return [
             KommuneTal(kode=kode, navn=knavn, kategori=kategori,
