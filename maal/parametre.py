@@ -28,7 +28,7 @@ Every parameter is honoured or refused (STYLE.md, rule 11):
 
 from dataclasses import dataclass, field
 
-from forloeb.models import Aktivitet, Aktoer, Forloeb, Fyrtaarn, Programdeltagelse
+from forloeb.models import Aktivitet, Aktoer, Forloeb, Fyrtaarn, Programdeltagelse, Region
 
 GRUNDLAG_ANTAL = {
     "forloeb", "virksomheder", "ai_tjek", "aktiviteter", "programdeltagelser", "samarbejdsaftaler",
@@ -118,7 +118,7 @@ def valider_parametre(art: str, parametre: dict) -> list[str]:
             grund = f": {skema.grundlag_grund}" if skema.grundlag_grund else ""
             fejl.append(
                 f"Grundlaget '{grundlag}' kan ikke bruges for arten '{art}'{grund}. "
-                f"Brug {' eller '.join(repr(g) for g in sorted(skema.grundlag))}."
+                f"Brug {_eller(sorted(skema.grundlag))}."
             )
         else:
             for noegle in sorted(set(parametre) & set(skema.filtre_pr_grundlag)):
@@ -129,6 +129,12 @@ def valider_parametre(art: str, parametre: dict) -> list[str]:
     for noegle in sorted(set(parametre) & skema.tilladte):
         fejl.extend(_vaerdifejl(noegle, parametre[noegle]))
     return fejl
+
+
+def _eller(ord_: list[str]) -> str:
+    """'a', 'b' eller 'c'."""
+    citeret = [f"'{o}'" for o in ord_]
+    return " eller ".join([", ".join(citeret[:-1]), citeret[-1]] if len(citeret) > 1 else citeret)
 
 
 def _vaerdifejl(noegle: str, vaerdi) -> list[str]:
@@ -147,6 +153,11 @@ def _vaerdifejl(noegle: str, vaerdi) -> list[str]:
         return [f"'{noegle}' skal være én værdi, ikke en liste."]
     else:
         vaerdier = [vaerdi]
+    if noegle == "region":  # the regions are reference data, read when the indicator is saved
+        if not Region.objects.filter(kode=str(vaerdi)).exists():
+            kendte_regioner = ", ".join(Region.objects.values_list("kode", flat=True))
+            return [f"'{vaerdi}' er ikke en kendt regionskode (kendte: {kendte_regioner})."]
+        return []
     kendte = KENDTE_VAERDIER.get(noegle)
     if kendte is None:
         return []

@@ -234,6 +234,13 @@ REFUSED = [
      "'maal_alle' skal være true eller false."),
     ("M1.ivaerksaettere", {"grundlag": "virksomheder", "ivaerksaetter": 1},
      "'ivaerksaetter' skal være true eller false."),
+    ("M12.hovedstaden", {"grundlag": "virksomheder", "region": "1999"},
+     "'1999' er ikke en kendt regionskode (kendte: 1081, 1082, 1083, 1084, 1085)."),
+    ("M7.korte", {"grundlag": "ai_tjek", "forloebstyper": ["kort"]},
+     "Parameteren 'forloebstyper' kan ikke bruges med grundlaget 'ai_tjek'."),
+    ("M7.korte", {"grundlag": "kunder"},
+     "Grundlaget 'kunder' kan ikke bruges for arten 'antal'. Brug 'ai_tjek', 'aktiviteter', "
+     "'forloeb', 'programdeltagelser', 'samarbejdsaftaler' eller 'virksomheder'."),
 ]
 
 
