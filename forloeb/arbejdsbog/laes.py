@@ -159,10 +159,11 @@ def kontroller_zip(indhold: bytes) -> None:
             "almindelig Excel-fil?"
         )
     navne = navne or _arknavne(zf)
+    # Every sheet, the skipped ones too: openpyxl reads each sheet's XML up to its <dimension>
+    # when it opens the workbook, and to its end where there is none.
     for post in ark:
-        titel = navne.get(post.filename, PurePosixPath(post.filename).stem)
-        if ARK_EFTER_NORMALISERET.get(normaliser_overskrift(titel)) or post.filename not in navne:
-            _gennemse(zf, post, titel, raekker=True)  # the sheets openpyxl will be asked to read
+        _gennemse(zf, post, navne.get(post.filename, PurePosixPath(post.filename).stem),
+                  raekker=True)
     for post in poster:
         if post.filename == "xl/sharedStrings.xml":
             _gennemse(zf, post, "En tekst i filen", raekker=False)
