@@ -39,6 +39,34 @@ class Erhvervshus(models.Model):
         return self.navn
 
 
+class Medlemskab(models.Model):
+    """A user's membership of an erhvervshus: they see, register, import and report that house's
+    records only (``forloeb.adgang.brugerens_huse``). A user may belong to several houses; a
+    superuser sees every house whatever their memberships."""
+
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medlemskaber",
+        verbose_name="bruger",
+    )
+    erhvervshus = models.ForeignKey(
+        Erhvervshus, on_delete=models.CASCADE, related_name="medlemskaber",
+        verbose_name="erhvervshus",
+    )
+
+    class Meta:
+        verbose_name = "medlemskab af erhvervshus"
+        verbose_name_plural = "medlemskaber af erhvervshuse"
+        ordering = ["erhvervshus__navn"]
+        constraints = [
+            models.UniqueConstraint(fields=["bruger", "erhvervshus"], name="medlemskab_unik",
+                                    violation_error_message="Brugeren er allerede medlem af "
+                                                            "huset.")
+        ]
+
+    def __str__(self):
+        return f"{self.bruger} i {self.erhvervshus}"
+
+
 class Resultatkontrakt(models.Model):
     erhvervshus = models.ForeignKey(
         Erhvervshus, on_delete=models.PROTECT, related_name="kontrakter"
