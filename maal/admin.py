@@ -17,7 +17,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ByLand, Erhvervshus, Indikator, Maal, Maaling, MilepaelStatus, Resultatkontrakt
+from .models import (
+    ByLand,
+    Erhvervshus,
+    Indikator,
+    Maal,
+    Maalandel,
+    Maaling,
+    MilepaelStatus,
+    Resultatkontrakt,
+)
 from .roller import TILDELBARE_ROLLER
 from .services import KOPI_NOTE, kontrakt_kopier
 
@@ -27,6 +36,17 @@ Bruger = get_user_model()
 @admin.register(Erhvervshus)
 class ErhvervshusAdmin(SimpleHistoryAdmin):
     list_display = ("navn", "region")
+    filter_horizontal = ("kommuner",)
+
+
+@admin.register(Maalandel)
+class MaalandelAdmin(SimpleHistoryAdmin):
+    """Each house's share of a national target per year (Mål 1: its part of the 1.200
+    iværksættere); the national page holds the house's figure against it."""
+
+    list_display = ("erhvervshus", "aar", "noegle", "maalvaerdi", "kilde")
+    list_filter = ("aar", "noegle", "erhvervshus")
+    list_editable = ("maalvaerdi",)
 
 
 class MaalInline(admin.TabularInline):

@@ -28,6 +28,11 @@ class Erhvervshus(models.Model):
         related_name="erhvervshuse",
         help_text="Regionen huset dækker; by/land og lokale operatører opgøres i den.",
     )
+    kommuner = models.ManyToManyField(
+        Kommune, blank=True, related_name="erhvervshuse", verbose_name="kommuner",
+        help_text="De kommuner, huset betjener (Region Syddanmark deles mellem Fyn og "
+        "Sydjylland); fra maal/data/erhvervshuse.csv.",
+    )
     history = Historik()
 
     class Meta:
@@ -99,6 +104,7 @@ class Resultatkontrakt(models.Model):
             ("se_status", "Kan se status og rapporter"),
             ("godkend_rapport", "Kan godkende og låse halvårsrapporter"),
             ("se_datakvalitet", "Kan se datakvalitet (administratorer og KKR-læsere)"),
+            ("se_national", "Kan se det nationale overblik over erhvervshusene"),
         ]
 
     def __str__(self):
@@ -374,3 +380,36 @@ class ByLand(models.Model):
 
     def __str__(self):
         return f"{self.kommune}: {self.get_kategori_display()}"
+
+
+class Maalandel(models.Model):
+    """A house's share of a national target for a year: for Mål 1 (``M1.ivaerksaettere``) its
+    part of the 1,200 iværksættere a year (seed: "Fordelingen mellem Erhvervshusene følger
+    befolkningstallet"). The national page holds each house's figure against it."""
+
+    erhvervshus = models.ForeignKey(
+        Erhvervshus, on_delete=models.PROTECT, related_name="maalandele",
+        verbose_name="erhvervshus",
+    )
+    aar = models.PositiveSmallIntegerField("år")
+    noegle = models.CharField(
+        "nøgle", max_length=60, default="M1.ivaerksaettere",
+        help_text="Indikatorens nøgle i husenes kontrakter, f.eks. M1.ivaerksaettere.",
+    )
+    maalvaerdi = models.DecimalField("husets andel", max_digits=14, decimal_places=2)
+    kilde = models.CharField("kilde", max_length=300, blank=True)
+    history = Historik()
+
+    class Meta:
+        verbose_name = "husets andel af nationalt mål"
+        verbose_name_plural = "husenes andele af nationale mål"
+        ordering = ["-aar", "noegle", "erhvervshus__navn"]
+        constraints = [
+            models.UniqueConstraint(fields=["erhvervshus", "aar", "noegle"],
+                                    name="maalandel_unik",
+                                    violation_error_message="Huset har allerede en andel af "
+                                                            "dette mål for året.")
+        ]
+
+    def __str__(self):
+        return f"{self.erhvervshus} {self.aar}: {self.noegle} {self.maalvaerdi}"

@@ -2,6 +2,8 @@
 
 - Registrant: registers and corrects forløb and the other registrations.
 - KKR-læser: reads status pages and downloads reports; changes nothing.
+- National læser (KL, Erhvervsstyrelsen): reads the national overview of the houses
+  (``/status/national/``) and its workbooks; no registrations, no house's status pages.
 - Administrator: everything in the contract, the registrations and the reports; in the admin
   also the users, to give them the roles of :data:`TILDELBARE_ROLLER` (and only those).
 
@@ -18,10 +20,11 @@ from django.contrib.auth.models import Group, Permission
 REGISTRANT = "Registrant"
 KKR_LAESER = "KKR-læser"
 ADMINISTRATOR = "Administrator"
+NATIONAL_LAESER = "National læser"
 
 # The groups an administrator may give a user in the admin. A new role is added here (and given
 # its permissions in opret_roller); nothing else needs to know the list.
-TILDELBARE_ROLLER = (REGISTRANT, KKR_LAESER, ADMINISTRATOR)
+TILDELBARE_ROLLER = (REGISTRANT, KKR_LAESER, NATIONAL_LAESER, ADMINISTRATOR)
 
 REGISTRERINGER = [
     "virksomhed", "forloeb", "henvisning", "aitjek", "aktivitet", "programdeltagelse",
@@ -80,7 +83,13 @@ def opret_roller(using="default", **kwargs):
     )
 
     laeser, _ = Group.objects.get_or_create(name=KKR_LAESER)
-    laeser.permissions.set([*status, *_perms("maal", ["datakvalitet"], ("se",))])
+    national = Permission.objects.filter(content_type__app_label="maal",
+                                         codename__in=["se_national"])
+    # A KKR reader also sees the national overview, read-only, their own house marked.
+    laeser.permissions.set([*status, *national, *_perms("maal", ["datakvalitet"], ("se",))])
+
+    national_laeser, _ = Group.objects.get_or_create(name=NATIONAL_LAESER)
+    national_laeser.permissions.set(national)
 
     admin, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
     admin.permissions.set([

@@ -77,9 +77,9 @@ def test_the_admin_login_sends_an_administrator_on_to_the_admin(admin_klient):
 
 def test_an_administrator_configures_an_erhvervshus(admin_klient):
     svar = admin_klient.post(reverse("admin:maal_erhvervshus_add"),
-                             {"navn": "Erhvervshus Fyn", "region": "1085"})
+                             {"navn": "Erhvervshus Bornholm", "region": "1084"})
     assert svar.status_code == 302, svar.content.decode()[:2000]
-    assert Erhvervshus.objects.get(navn="Erhvervshus Fyn").region_id == "1085"
+    assert Erhvervshus.objects.get(navn="Erhvervshus Bornholm").region_id == "1084"
 
 
 # --- Users and roles -------------------------------------------------------------------------

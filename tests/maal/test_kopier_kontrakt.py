@@ -189,14 +189,15 @@ def test_the_command_refuses_a_source_year_that_does_not_exist(kontrakt_2025, ad
 
 
 def test_the_command_refuses_an_unknown_house_and_names_the_known(kontrakt_2025, administrator):
-    assert afvist(fra=2025, til=2026, erhvervshus="Erhvervshus Fyn", bruger="administrator") == (
-        "Ukendt erhvervshus 'Erhvervshus Fyn' (kendte: Erhvervshus Sjælland).")
+    assert afvist(fra=2025, til=2026, erhvervshus="Erhvervshus Bornholm",
+                  bruger="administrator") == (
+        "Ukendt erhvervshus 'Erhvervshus Bornholm' (kendte: Erhvervshus Fyn, Erhvervshus "
+        "Hovedstaden, Erhvervshus Midtjylland, Erhvervshus Nordjylland, Erhvervshus Sjælland, "
+        "Erhvervshus Sydjylland).")
 
 
 def test_the_command_asks_which_house_when_several_have_the_year(kontrakt_2025, administrator):
-    fyn = Erhvervshus.objects.create(navn="Erhvervshus Fyn",
-                                     region=Region.objects.exclude(
-                                         pk=kontrakt_2025.erhvervshus.region_id).first())
+    fyn = Erhvervshus.objects.get(navn="Erhvervshus Fyn")  # reference data (maal/0007)
     Kontrakt.objects.create(erhvervshus=fyn, aar=2025, modpart="KKR Syddanmark")
     assert afvist(fra=2025, til=2026, bruger="administrator") == (
         "Flere erhvervshuse har en kontrakt for 2025 (Erhvervshus Fyn, Erhvervshus Sjælland): "

@@ -57,7 +57,7 @@ def historie(tid, kontrakt_2025, registrant, administrator):
     services.opdater(forloeb, bruger=administrator, aarsag="Forkert slutdato",
                      slutdato=date(2025, 7, 1))
     tid.move_to(kl(7, 3))
-    hus = Erhvervshus.objects.get()
+    hus = Erhvervshus.objects.get(navn="Erhvervshus Sjælland")
     maal_services.maaling_create(
         erhvervshus=hus, noegle="M3.nps", aar=2025, vaerdi=Decimal("42.5"), dato=date(2025, 6, 30),
         kilde="ERST", bruger=administrator, aarsag="Tal fra ERST")
