@@ -1,6 +1,7 @@
 """The front page: sends each kind of user to where they work.
 
-A KKR-læser only reads status, so they go straight to the status page. Registrants and
+A KKR-læser only reads status, so they go straight to the status page; a National læser to
+the national overview. Registrants and
 administrators get their own work first, with the headline status of the current period.
 """
 
@@ -20,6 +21,8 @@ def forside(request):
     kan_administrere = er_administrator(bruger)  # the admin lets in the role, not is_staff
     if kan_se_status and not kan_registrere and not kan_administrere:
         return redirect("rapporter:status")
+    if not kan_se_status and not kan_registrere and bruger.has_perm("maal.se_national"):
+        return redirect("rapporter:national")  # a National læser (KL, Erhvervsstyrelsen)
     return render(request, "forside.html", {
         "kan_se_status": kan_se_status,
         "kan_registrere": kan_registrere,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_godkendelse, views_kvalitet, views_revision
+from . import views, views_godkendelse, views_kvalitet, views_national, views_revision
 
 app_name = "rapporter"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("godkend/", views_godkendelse.godkend, name="godkend"),
     path("revision/", views_revision.revision_side, name="revision"),
     path("revision/eksport/", views_revision.revision_eksport, name="revision_eksport"),
+    path("national/", views_national.national_side, name="national"),
+    path("national/excel/", views_national.national_xlsx, name="national_xlsx"),
 ]

@@ -55,6 +55,7 @@ from forloeb.models import (
 )
 from maal.roller import ADMINISTRATOR
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,10 @@ FORVENTET: dict[str, tuple[str, str]] = {
     "rapporter:maal":                    ("  L 200 200 200   L 403", "  L 200 200 200   L 403"),
     "rapporter:maaling_ny":              ("  L 403 403 200   L 403", "  L 403 403 200   L 403"),
     "rapporter:milepael_ny":             ("  L 403 403 200   L 403", "  L 403 403 200   L 403"),
+    # rapporter:national(_xlsx): permission maal.se_national (also the role National læser, which
+    # sees nothing else: tests/rapporter/test_national_adgang.py)
+    "rapporter:national":                ("  L 403 200 200   L 403", "  L 403 200 200   L 403"),
+    "rapporter:national_xlsx":           ("  L 403 200 200   L 403", "  L 403 200 200   L 403"),
     "rapporter:poster":                  ("  L 200 200 200   L 403", "  L 200 200 200   L 403"),
     "rapporter:revision":                ("  L 403 403 200   L 403", "  L 403 403 200   L 403"),
     "rapporter:revision_eksport":        ("  L 403 403 200   L 403", "  L 403 403 200   L 403"),
@@ -209,14 +214,17 @@ def data(kontrakt_2025, registrant, kkr_laeser, administrator, inaktiv, udenfors
     records = {
         Forloeb: factories.forloeb(virksomhed_=virksomhed, slutdato=date(2025, 3, 1),
                                    henvist_til=["Innovationsfonden"], bruger=registrant),
-        AITjek: services.ai_tjek_create(virksomhed=virksomhed, dato=date(2025, 3, 1),
+        AITjek: services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                        virksomhed=virksomhed, dato=date(2025, 3, 1),
                                         bruger=registrant),
-        Aktivitet: services.aktivitet_create(type="event", dato=date(2025, 3, 1), titel="Møde",
+        Aktivitet: services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                                             type="event", dato=date(2025, 3, 1), titel="Møde",
                                              bruger=registrant),
-        Programdeltagelse: services.programdeltagelse_create(
+        Programdeltagelse: services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
             virksomhed=virksomhed, program="smv_vaekstpilot", status="bevilget",
             dato=date(2025, 3, 1), bruger=registrant),
-        Samarbejdsaftale: services.samarbejdsaftale_create(aktoer=klynge, dato=date(2025, 3, 1),
+        Samarbejdsaftale: services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
+                                                           aktoer=klynge, dato=date(2025, 3, 1),
                                                            bruger=registrant),
     }
     records[Virksomhed] = virksomhed
