@@ -301,3 +301,27 @@ def test_the_command_writes_the_national_workbook(tmp_path, to_huse):
         call_command("national_rapport", "--aar", "2019", "-o", str(fil))
     assert fejl.value.returncode == 2
     assert str(fejl.value) == "Der er ingen resultatkontrakt for 2019 (kendte år: 2025)."
+
+
+def test_an_approved_house_shows_its_approved_figures_marked(client, national_laeser, to_huse,
+                                                            administrator):
+    from rapporter.godkendelse import forklaring_gem, godkend
+
+    sjaelland, _ = to_huse
+    kontrakt = Resultatkontrakt.objects.get(erhvervshus=sjaelland, aar=2025)
+    for maal in kontrakt.maal.all():
+        forklaring_gem(maal=maal, periode="H1", tekst=f"Status for mål {maal.nummer}.",
+                       bruger=administrator)
+    godkend(kontrakt=kontrakt, periode="H1", bruger=administrator, idag=IDAG.date())
+    client.force_login(national_laeser)
+    godkendt = m1_raekke(client.get(NATIONAL, H1).content.decode(), "Erhvervshus Sjælland")
+    f.forloeb(virksomhed_=f.virksomhed(stiftelsesdato=date(2024, 1, 1)), erhvervshus_=sjaelland,
+              startdato=date(2025, 2, 1), slutdato=date(2025, 3, 1), bruger=administrator,
+              aarsag="Registreret for sent")
+    html = client.get(NATIONAL, H1).content.decode()
+    assert m1_raekke(html, "Erhvervshus Sjælland") == godkendt  # as approved, not recounted
+    assert "✔ godkendt" in godkendt
+    assert "✔ godkendt" not in m1_raekke(html, "Erhvervshus Hovedstaden")
+    foer = int(godkendt.split()[2])
+    aktuel = client.get(NATIONAL, {**H1, "aktuel": 1}).content.decode()
+    assert m1_raekke(aktuel, "Erhvervshus Sjælland").split()[2] == str(foer + 1)
