@@ -325,3 +325,19 @@ def test_an_approved_house_shows_its_approved_figures_marked(client, national_la
     foer = int(godkendt.split()[2])
     aktuel = client.get(NATIONAL, {**H1, "aktuel": 1}).content.decode()
     assert m1_raekke(aktuel, "Erhvervshus Sjælland").split()[2] == str(foer + 1)
+
+
+def test_an_administrator_edits_a_share_in_the_admin_with_history(client, administrator):
+    andel = Maalandel.objects.get(erhvervshus__navn="Erhvervshus Fyn", aar=2026)
+    client.force_login(administrator)
+    assert client.get("/admin/maal/maalandel/").status_code == 200
+    svar = client.post(f"/admin/maal/maalandel/{andel.pk}/change/", {
+        "erhvervshus": andel.erhvervshus_id, "aar": 2026, "noegle": "M1.ivaerksaettere",
+        "maalvaerdi": "96", "kilde": "KL, ny fordeling 2026",
+    })
+    assert svar.status_code == 302, svar.content.decode()[:1000]
+    andel.refresh_from_db()
+    assert andel.maalvaerdi == 96
+    # the migration writes no history; the edit does, with who made it
+    assert andel.history.first().history_user == administrator
+    assert andel.history.first().maalvaerdi == 96
