@@ -2,11 +2,10 @@
 missing explanations on one page and approves H1; a record is changed afterwards; a KKR reader
 sees the approved version with its mark, switches to today's figures and sees what changed.
 
-Screenshots of the approval page and the approved status page go to ``/tmp/skaermbilleder/``.
+Screenshots of the approval page and the approved status page go to ``.ci/artefakter/``.
 """
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,12 +13,11 @@ from playwright.sync_api import expect
 from forloeb import services
 from tests import factories as f
 
-from .conftest import log_ind
+from .conftest import log_ind, skaermbillede
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ]
-SKAERMBILLEDER = Path("/tmp/skaermbilleder")
 
 
 @pytest.fixture
@@ -28,18 +26,13 @@ def forloeb_h1(kontrakt_2025):
             for slut in (date(2025, 1, 31), date(2025, 3, 15), date(2025, 6, 30))]
 
 
-def billede(side, navn):
-    SKAERMBILLEDER.mkdir(parents=True, exist_ok=True)
-    side.screenshot(path=str(SKAERMBILLEDER / navn), full_page=True)
-
-
 def test_administrator_explains_and_approves_then_kkr_sees_the_mark_and_the_changes(
     side, live_server, administrator, kkr_laeser, forloeb_h1
 ):
     log_ind(side, live_server, "administrator")
     side.goto(f"{live_server.url}/status/godkend/?aar=2025&periode=H1")
     expect(side.get_by_role("heading", level=1)).to_have_text("Godkend 1. halvår 2025")
-    billede(side, "godkend-mangler.png")
+    skaermbillede(side, "godkend-mangler")
 
     side.get_by_role("button", name="Godkend 1. halvår 2025").click()
     fejl = side.get_by_role("alert")
@@ -58,11 +51,11 @@ def test_administrator_explains_and_approves_then_kkr_sees_the_mark_and_the_chan
     side.get_by_role("button", name="Gem forklaringerne").click()
     expect(side.get_by_text("15 forklaringer til 1. halvår 2025 er gemt.")).to_be_visible()
     expect(side.get_by_text("Ingen indikatorer mangler en forklaring")).to_be_visible()
-    billede(side, "forklaringer.png")
+    skaermbillede(side, "forklaringer")
 
     side.get_by_role("link", name="Til godkendelsen").click()
     side.get_by_label("Kommentar").fill("Drøftet på KKR-mødet.")
-    billede(side, "godkend-klar.png")
+    skaermbillede(side, "godkend-klar")
     side.get_by_role("button", name="Godkend 1. halvår 2025").click()
     expect(side.get_by_text("1. halvår 2025 er godkendt (version 1).")).to_be_visible()
 
@@ -82,7 +75,7 @@ def test_administrator_explains_and_approves_then_kkr_sees_the_mark_and_the_chan
     expect(forklaring.get_by_text("Korte forløb registreres samlet")).to_be_hidden()
     forklaring.locator("summary").click()
     expect(forklaring.get_by_text("Korte forløb registreres samlet")).to_be_visible()
-    billede(side, "status-godkendt.png")
+    skaermbillede(side, "status-godkendt")
     forklaring.locator("summary").click()  # closed again: printed, it is open all the same
     side.emulate_media(media="print")
     expect(forklaring.get_by_text("Korte forløb registreres samlet")).to_be_visible()
@@ -100,7 +93,7 @@ def test_administrator_explains_and_approves_then_kkr_sees_the_mark_and_the_chan
     expect(aendring).to_contain_text("Ændret: forløb")
     expect(aendring).to_contain_text("Administrator")
     expect(aendring).to_contain_text("Forløbet sluttede først i juli")
-    billede(side, "status-aktuel.png")
+    skaermbillede(side, "status-aktuel")
 
     side.get_by_role("link", name="Vis den godkendte version").click()
     expect(side.locator(".godkendt-maerke h2")).to_contain_text("version 1")
@@ -111,4 +104,4 @@ def test_administrator_explains_and_approves_then_kkr_sees_the_mark_and_the_chan
     expect(korte.locator(".godkendt-tal")).to_contain_text("Godkendt, version 1")
     expect(korte.locator(".godkendt-tal dd")).to_contain_text("3")
     expect(side.locator('[data-diagram="figur-M7-korte"] svg.main-svg').first).to_be_visible()
-    billede(side, "maal-godkendt.png")
+    skaermbillede(side, "maal-godkendt")

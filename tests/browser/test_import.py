@@ -8,85 +8,28 @@ the test, started only once the page shows the run waiting; each progress write 
 moment (and the run's start), so the page's poll (every second) sees the running state and
 the bar between the start and the answer."""
 
-import threading
-import time
+import re
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.db import connections
 from playwright.sync_api import expect
 
-from forloeb import tasks
 from forloeb.models import Forloeb
 from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, VIRKSOMHED_OVERSKRIFT, bog
 
-from .conftest import log_ind
+from .conftest import arbejder, log_ind, skaermbillede
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SKAERMBILLEDER = Path("/tmp/skaermbilleder")
 RAEKKER = 2500  # the importer reports every 1,000 rows: a bar part way
-
-
-@pytest.fixture
-def side(side):
-    yield side
-    side.wait_for_load_state("networkidle")
-
-
-@pytest.fixture
-def database_backend(settings, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
-                                  "QUEUES": ["default"]}}
-    settings.IMPORT_TMP_DIR = tmp_path / "import"
-
-
-@pytest.fixture
-def langsomt(monkeypatch):
-    """The run waits 1.5 s after it starts and each progress write 1.2 s after it is made, so a
-    one-second poll sees them."""
-    gem, importer = tasks.Fremskridt.gem, tasks.importer
-
-    def gem_og_vent(self):
-        gem(self)
-        time.sleep(1.2)
-
-    def vent_og_importer(*args, **kwargs):
-        time.sleep(1.5)
-        return importer(*args, **kwargs)
-
-    monkeypatch.setattr(tasks.Fremskridt, "gem", gem_og_vent)
-    monkeypatch.setattr(tasks, "importer", vent_og_importer)
-
-
-def arbejder(live_server) -> threading.Thread:
-    """django-tasks-db's worker for one task, in a thread sharing the live server's database
-    connection (an in-memory SQLite) or with its own (PostgreSQL)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    def koer():
-        for alias, forbindelse in live_server.thread.connections_override.items():
-            connections[alias] = forbindelse
-        try:
-            Worker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
-                   startup_delay=False, max_tasks=1, worker_id="browsertest",
-                   excluded_queue_names=[]).run()
-        finally:
-            if not live_server.thread.connections_override:
-                connections.close_all()
-
-    traad = threading.Thread(target=koer, daemon=True)
-    traad.start()
-    return traad
+FORLOEB_ARK = re.compile(r"^Forl(oe|ø)b")  # the sheet, as the page names it
 
 
 def test_upload_watch_the_bar_and_the_answer_then_import(
     side, live_server, administrator, kontrakt_2025, database_backend, langsomt, tmp_path
 ):
-    SKAERMBILLEDER.mkdir(parents=True, exist_ok=True)
     fil = tmp_path / "crm-januar.xlsx"
     fil.write_bytes(bog(
         Virksomheder=[VIRKSOMHED_OVERSKRIFT, ["10000017", "Nordisk Bageri ApS", "330",
@@ -114,23 +57,23 @@ def test_upload_watch_the_bar_and_the_answer_then_import(
     traad = arbejder(live_server)
     # Running: the script redraws the page from the JSON status, without reloading it.
     expect(status).to_contain_text("Prøvekørslen af crm-januar.xlsx kører.", timeout=15_000)
-    bar = side.get_by_role("progressbar", name="Forloeb")
+    bar = side.get_by_role("progressbar", name=FORLOEB_ARK)
     expect(bar).to_be_visible(timeout=15_000)
     # Part way: a sheet checked in part (value below max), as the JSON status gave it.
     side.wait_for_function(
         "() => [...document.querySelectorAll('#import-ark progress')]"
         ".some(p => p.hasAttribute('value') && p.value < p.max)", timeout=15_000)
     expect(side.locator("#import-ark")).to_contain_text("af 2.500 rækker kontrolleret")
-    side.screenshot(path=str(SKAERMBILLEDER / "import-fremskridt.png"), full_page=True)
+    skaermbillede(side, "import-fremskridt")
 
     # Done: the page reloads and shows the dry run's answer with the confirmation.
     expect(side.get_by_text("Filen er i orden. Kontrollér tallene nedenfor")).to_be_visible(
         timeout=30_000)
     traad.join(timeout=10)
     expect(side.locator("progress")).to_have_count(0)
-    raekke = side.get_by_role("row", name="Forloeb")
+    raekke = side.get_by_role("row", name=FORLOEB_ARK)
     expect(raekke).to_contain_text("2.500")
-    side.screenshot(path=str(SKAERMBILLEDER / "import-proevekoersel.png"), full_page=True)
+    skaermbillede(side, "import-proevekoersel")
     assert not Forloeb.objects.exists()
 
     side.get_by_role("button", name="Importér crm-januar.xlsx").click()
@@ -140,7 +83,7 @@ def test_upload_watch_the_bar_and_the_answer_then_import(
         timeout=30_000)
     traad.join(timeout=10)
     expect(side.get_by_text("crm-januar.xlsx er importeret.")).to_be_visible()
-    side.screenshot(path=str(SKAERMBILLEDER / "import-importeret.png"), full_page=True)
+    skaermbillede(side, "import-importeret")
     assert Forloeb.objects.count() == RAEKKER
     assert csp_brud == []
 
