@@ -3,8 +3,9 @@ is saved; should the database stay busy past its limit (``DB_VENT_SEKUNDER``), t
 back with "Databasen er optaget lige nu – prøv igen om lidt", every field kept, answered 503,
 and nothing is written. On SQLite and PostgreSQL.
 
-The import is another thread holding a write transaction that has written a batch of companies,
-as the import's one short transaction does; the save is the test client's, in this thread.
+The import is another thread: once the importer command itself with a year's 10,000 forløb
+(the save is sent as soon as it writes them), otherwise a transaction that has written a batch of
+companies and holds on as long as a test needs; the save is the test client's, in this thread.
 SQLite lets one writer in at a time, so any write transaction makes the save wait. PostgreSQL
 writers of different rows don't wait for each other at all (an import and a save never touch the
 same rows), so there the thread also takes a lock on the table the save writes to: what makes
@@ -15,6 +16,7 @@ fail at once whatever the busy timeout; this module alone runs on a file copy of
 (:func:`paa_fil`), so the rest of the suite keeps its speed.
 """
 
+import io
 import re
 import sqlite3
 import threading
@@ -24,11 +26,12 @@ from html import unescape
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 from django.db import OperationalError, connection, connections, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
-from forloeb.models import AITjek, Virksomhed
+from forloeb.models import AITjek, Forloeb, Virksomhed
 from kontrakt import db
 from kontrakt.middleware import OptagetMiddleware
 from maal.models import Maaling
@@ -148,6 +151,51 @@ def test_a_save_during_an_import_waits_for_it_and_is_saved(logget_ind):
     assert (tjek.virksomhed.navn, tjek.henvist_af_lokal_erhvervsservice) == ("Travl Smedje ApS",
                                                                              True)
     assert Virksomhed.objects.filter(navn__startswith="Importeret").count() == IMPORTERET
+
+
+STOR_IMPORT = 10_000  # forløb: a busy year's workbook (benchmarks/importer.py)
+
+
+def test_a_save_during_a_real_import_of_a_years_forloeb_waits_and_is_saved(
+    logget_ind, administrator, tmp_path,
+):
+    """The importer command with 10,000 forløb in another thread; the registrant saves as soon
+    as the import has begun writing its forløb (its write transaction holds the lock then)."""
+    from benchmarks.importer import arbejdsbog
+
+    fil = tmp_path / "aaret.xlsx"
+    fil.write_bytes(arbejdsbog(STOR_IMPORT))
+    data = ai_tjek_data()
+    skriver, udfald = threading.Event(), {}
+
+    def vagt(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and '"forloeb_forloeb"' in sql:
+            skriver.set()
+        return execute(sql, params, many, context)
+
+    def importer():
+        try:
+            with connection.execute_wrapper(vagt):
+                call_command("importer", str(fil), bruger=administrator.username,
+                             stdout=io.StringIO())
+        except BaseException as fejl:  # noqa: BLE001 - shown below
+            udfald["fejl"] = fejl
+        finally:
+            skriver.set()
+            connection.close()
+
+    traad = threading.Thread(target=importer, daemon=True)
+    traad.start()
+    assert skriver.wait(120)
+    start = time.monotonic()
+    svar = logget_ind.post(reverse("forloeb:ai_tjek_opret"), data)
+    ventet = time.monotonic() - start
+    traad.join(120)
+    assert "fejl" not in udfald, udfald.get("fejl")
+    assert svar.status_code == 302, tekst(svar)
+    assert ventet < settings.DB_VENT_SEKUNDER
+    assert AITjek.objects.count() == 1
+    assert Forloeb.objects.count() == STOR_IMPORT
 
 
 def test_busy_past_the_limit_the_registration_form_comes_back_with_everything_kept(
