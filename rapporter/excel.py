@@ -28,6 +28,7 @@ come from ``rapporter.selectors`` and the Resultat's own ``detaljer``, the pro-r
 functions the pages use. The tally only adds up the results' statuses.
 """
 
+import math
 import warnings
 from datetime import date, datetime
 
@@ -40,7 +41,11 @@ from openpyxl.chart.axis import DateAxis
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn
+from openpyxl.worksheet.worksheet import Worksheet
 
 from forloeb.arbejdsbog import (
     ARK,
@@ -51,7 +56,8 @@ from forloeb.arbejdsbog import (
     OVERSKRIFT_FYLD,
     bredde,
     celle,
-    skriv_ark,
+    raekker,
+    skriv_tabel,
     som_bytes,
 )
 from forloeb.models import (
@@ -105,6 +111,14 @@ TONE_FARVER = {  # fill, font: the status page's colours
     "daarlig": ("FBE4E2", "B3261E"), "neutral": ("ECEFF2", "57606A"),
 }
 DIAGRAM_RAEKKER = 17  # rows kept clear below a chart's top (7.5 cm is about 15 rows)
+RAEKKE_CM = 15 / 72 * 2.54  # a row of the default height (15 pt)
+LINJE_PT = 15  # a line of 11 pt text
+TEKST_BREDDE = 40  # a text longer than this (in characters) wraps in its column
+TEGN_FAKTOR = 1.05  # a text's characters to column-width units, with some room
+SIDE_MARGIN = 0.95  # of the page's height counted on when placing breaks
+# A column-width unit on paper before scaling: Calibri's (and Carlito's) digit with its padding,
+# as LibreOffice lays the sheet out (measured: 7.8 px at 96 dpi).
+TEGN_CM = 8 / 96 * 2.54
 TITEL_FONT = Font(bold=True, size=14)
 MELLEMRUBRIK_FONT = Font(bold=True, size=12)
 DAEMPET_FONT = Font(italic=True, color="5A6570")
@@ -114,6 +128,10 @@ OVERSIGT_KOLONNER = [
 ]
 INDIKATOR_KOLONNER = OVERSIGT_KOLONNER[2:-1]  # a goal sheet shows the explanations as text
 OMBRYD = Alignment(wrap_text=True, vertical="top")
+OEVERST = Alignment(vertical="top")
+# The overview's goal titles and explanations wrap narrower than other texts, so its thirteen
+# columns print one page wide at a readable size.
+OVERSIGT_OMBRYD = {1: 24, 12: 32}
 
 
 def rapport_arbejdsbog(rapport: Rapport) -> bytes:
@@ -124,12 +142,52 @@ def rapport_arbejdsbog(rapport: Rapport) -> bytes:
     maal = list(kontrakt.maal.prefetch_related("indikatorer"))
     idag = rapport_dag(rapport)
     wb = Workbook(write_only=True)
-    _oversigt(wb, rapport, maal, idag)
+    titel = udskriftstitel(rapport)
+    _oversigt(wb, rapport, maal, idag, titel)
     for et_maal in maal:
-        _maal_ark(wb, rapport, et_maal, idag)
+        _maal_ark(wb, rapport, et_maal, idag, titel)
     for navn, queryset in periodens_registreringer(kontrakt, rapport.periode, idag).items():
-        skriv_ark(wb, ARK[navn], queryset)
+        ark = ARK[navn]
+        ws = wb.create_sheet(ark.navn)
+        udskrift(ws, titel=titel, gentag_raekker="1:1")  # before the first row: see udskrift
+        skriv_tabel(ws, ark.overskrifter, raekker(ark, queryset))
     return som_bytes(wb)
+
+
+# --- Print ---------------------------------------------------------------------------------------
+
+# A4 landscape with narrow margins (inches, as Excel stores them): the header and footer sit in
+# the top and bottom margins.
+MARGENER = PageMargins(left=0.4, right=0.4, top=0.65, bottom=0.65, header=0.25, footer=0.25)
+A4_LANDSKAB_CM = (29.7, 21.0)
+
+
+def udskrift(ws, *, titel: str, gentag_raekker: str | None = None) -> None:
+    """Give a sheet its page set-up for print: A4 landscape, fitted to one page wide (as many
+    pages tall as it takes), ``gentag_raekker`` (e.g. ``"1:2"``) repeated at the top of every
+    page, ``titel`` (house and period) in the header with the sheet's name, "Side 1 af 3" in the
+    footer.
+
+    Works on a write-only sheet (``Workbook(write_only=True)``) if called before its first
+    ``append``: the fit-to-page flag is written with the sheet's head; the rest when it closes."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as it takes
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(**{k: getattr(MARGENER, k) for k in (
+        "left", "right", "top", "bottom", "header", "footer")})
+    if gentag_raekker:
+        ws.print_title_rows = gentag_raekker
+    # "&" starts a code in a header's text; a literal one is written twice.
+    ws.oddHeader.left.text = titel.replace("&", "&&")
+    ws.oddHeader.right.text = "&A"  # the sheet's name
+    ws.oddFooter.center.text = "Side &P af &N"
+
+
+def udskriftstitel(rapport: Rapport) -> str:
+    """The print header's text: "Erhvervshus Sjælland · 1. halvår 2025"."""
+    return f"{rapport.erhvervshus} · {rapport.periode.titel}"
 
 
 def periodens_registreringer(kontrakt: Resultatkontrakt, periode, idag: date) -> dict:
@@ -185,42 +243,54 @@ def rapport_dag(rapport: Rapport) -> date:
 
 class _Blad:
     """A sheet laid out top to bottom and written at the end, so that the widths fit every row
-    of its tables (a write-only sheet takes widths before its first row)."""
+    of its tables (a write-only sheet takes widths before its first row), long texts wrap in
+    rows of fitting height, and the page breaks keep each chart whole with its table."""
 
     def __init__(self, wb: Workbook, titel: str):
         self.ws = wb.create_sheet(titel)
         self.raekker: list[list] = []
         self.tilpas: list[bool] = []
+        self.lofter: list[dict[int, int]] = []  # per row: column index -> width wrapped to
+        self.lange: dict[int, int] = {}  # row -> the column its long text runs from
         self.diagrammer: list[tuple] = []
+        self.blokke: list[tuple[int, int]] = []  # a chart's rows, from its section's first
         self.excel_tabeller: list[Table] = []
 
     @property
     def naeste(self) -> int:
         return len(self.raekker) + 1
 
-    def linje(self, *vaerdier, font=None, tilpas: bool = False) -> int:
+    def linje(self, *vaerdier, font=None, tilpas: bool = False, lang: bool = False) -> int:
         """A line of text (titles, notes) or ready cells; it widens the columns only with
-        ``tilpas``."""
-        self.raekker.append(
-            [v if isinstance(v, Cell) else celle(self.ws, v, font=font) for v in vaerdier]
-        )
+        ``tilpas``. With ``lang`` its last value is a long text: wrapped, across the columns
+        from its own to the sheet's last."""
+        celler = [v if isinstance(v, Cell) else celle(self.ws, v, font=font) for v in vaerdier]
+        if lang and celler:
+            celler[-1].alignment = OMBRYD
+            self.lange[self.naeste] = len(celler)
+        self.raekker.append(celler)
         self.tilpas.append(tilpas)
+        self.lofter.append({})
         return len(self.raekker)
 
     def tom(self) -> None:
         self.linje()
 
-    def tabel(self, overskrifter, raekker, *, formater: dict[int, str] | None = None) -> tuple:
+    def tabel(self, overskrifter, raekker, *, formater: dict[int, str] | None = None,
+              ombryd: dict[int, int] | None = None) -> tuple:
         """A header and rows of values or ready cells; ``formater`` maps a column index to a
-        number format. Returns the header's row number and the last row's."""
+        number format, ``ombryd`` to the width its text wraps at (else :data:`TEKST_BREDDE`).
+        Returns the header's row number and the last row's."""
         start = self.naeste
         self.raekker.append(
             [celle(self.ws, o, font=OVERSKRIFT_FONT, fill=OVERSKRIFT_FYLD) for o in overskrifter]
         )
         self.tilpas.append(True)
+        self.lofter.append({})
         for raekke in raekker:
             self.raekker.append([self._celle(i, v, formater or {}) for i, v in enumerate(raekke)])
             self.tilpas.append(True)
+            self.lofter.append(ombryd or {})
         return start, self.naeste - 1
 
     def _celle(self, i: int, vaerdi, formater: dict):
@@ -232,11 +302,16 @@ class _Blad:
 
     def diagram_under(self, diagram) -> None:
         """Place a chart directly below what is written so far (the table it draws), from
-        column A after one empty row, and keep the rows it covers clear of the next section."""
+        column A after one empty row, and keep the rows it covers clear of the next section.
+        For print the chart goes with its section (from the last empty row above its table)."""
         raekke = self.naeste + 1
         self.diagrammer.append((diagram, f"A{raekke}"))
+        afsnit = self.naeste - 1
+        while afsnit > 1 and any(c.value is not None for c in self.raekker[afsnit - 2]):
+            afsnit -= 1
         while self.naeste < raekke + DIAGRAM_RAEKKER:
             self.tom()
+        self.blokke.append((afsnit, raekke + math.ceil(diagram.height / RAEKKE_CM)))
 
     def excel_tabel(self, navn: str, overskrifter: list[str], start: int, slut: int) -> None:
         """Make rows ``start`` (the header) to ``slut`` an Excel table with its own filter, so
@@ -247,15 +322,94 @@ class _Blad:
             tableColumns=[TableColumn(id=i, name=o) for i, o in enumerate(overskrifter, 1)],
         ))
 
-    def skriv(self, *, frys: str | None = None, filter_ref: str | None = None) -> None:
-        bredder: dict[int, int] = {}
-        for raekke, tilpas in zip(self.raekker, self.tilpas, strict=True):
+    def _bredder(self) -> dict[int, float]:
+        """Column widths fitted to the tables; a text longer than its column may be wide wraps
+        (and its cell is set to wrap)."""
+        bredder: dict[int, float] = {}
+        for nr, (raekke, tilpas, lofter) in enumerate(
+                zip(self.raekker, self.tilpas, self.lofter, strict=True), 1):
             if not tilpas:
                 continue
             for i, c in enumerate(raekke, 1):
-                bredder[i] = max(bredder.get(i, 0), bredde(c.value))
+                if self.lange.get(nr) == i:
+                    continue  # a long text has the columns it runs across
+                tegn, loft = bredde(c.value), lofter.get(i - 1, TEKST_BREDDE)
+                if isinstance(c.value, str) and tegn > loft:
+                    c.alignment = OMBRYD
+                if c.alignment is not None and c.alignment.wrap_text:
+                    tegn = min(tegn, loft)
+                elif isinstance(c.value, int | float) and '"' in (c.number_format or ""):
+                    tegn += len(c.number_format.split('"')[1])  # '0.0" procentpoint"'
+                bredder[i] = max(bredder.get(i, 0), tegn)
+        return {i: min(tegn + 3, MAKS_BREDDE) for i, tegn in bredder.items()}
+
+    def _hoejder(self, bredder: dict[int, float]) -> list[float]:
+        """Each row's height in points: a wrapped text's lines at the width it has (a long
+        text's: its columns' together), else its font's line."""
+        sidste = max(bredder, default=1)
+        hoejder = []
+        for nr, raekke in enumerate(self.raekker, 1):
+            linjer, punkt = 1, 11
+            for i, c in enumerate(raekke, 1):
+                if c.font is not None and c.font.sz:
+                    punkt = max(punkt, c.font.sz)
+                if c.alignment is None or not c.alignment.wrap_text or c.value is None:
+                    continue
+                til = sidste if self.lange.get(nr) == i else i
+                plads = sum(bredder.get(k, 8.43) for k in range(i, til + 1)) - 1
+                linjer = max(linjer, sum(math.ceil(max(len(del_), 1) * TEGN_FAKTOR / plads)
+                                         for del_ in str(c.value).splitlines() or [""]))
+            hoejder.append(linjer * LINJE_PT * punkt / 11)
+        return hoejder
+
+    def _sideskift(self, bredder: dict[int, float], hoejder: list[float], gentag: tuple) -> list:
+        """The rows to break before so that no chart is cut: the page as LibreOffice and Excel
+        fit it to one page wide, each chart's section moved whole to the next page when it would
+        not fit on this one (and would on a page of its own)."""
+        kolonner_cm = sum(bredder.values()) * TEGN_CM
+        diagram_cm = max((d.width for d, _ in self.diagrammer), default=0)
+        bredde_cm = A4_LANDSKAB_CM[0] - (MARGENER.left + MARGENER.right) * 2.54
+        skala = min(1.0, bredde_cm / max(kolonner_cm, diagram_cm, 1))
+        side_pt = (A4_LANDSKAB_CM[1] - (MARGENER.top + MARGENER.bottom) * 2.54) / 2.54 * 72
+        side_pt = side_pt / skala * SIDE_MARGIN
+        titel_pt = sum(hoejder[r - 1] for r in range(gentag[0], gentag[1] + 1)) if gentag else 0
+        blokke = dict(self.blokke)
+        skift, brugt = [], 0.0
+        for nr, hoejde in enumerate(hoejder, 1):
+            if nr in blokke and brugt > titel_pt:
+                blok = sum(hoejder[nr - 1:blokke[nr]]) + (
+                    (blokke[nr] - len(hoejder)) * LINJE_PT if blokke[nr] > len(hoejder) else 0)
+                if brugt + blok > side_pt and titel_pt + blok <= side_pt:
+                    skift.append(nr)
+                    brugt = titel_pt
+            if brugt + hoejde > side_pt:
+                brugt = titel_pt
+            brugt += hoejde
+        return skift
+
+    def skriv(self, *, titel: str, gentag: tuple[int, int] | None = None,
+              frys: str | None = None, filter_ref: str | None = None) -> None:
+        """Write the sheet with its page set-up (:func:`udskrift`), ``gentag`` (first and last
+        row) repeated at the top of every printed page."""
+        bredder = self._bredder()
         for i, tegn in bredder.items():
-            self.ws.column_dimensions[get_column_letter(i)].width = min(tegn + 3, MAKS_BREDDE)
+            self.ws.column_dimensions[get_column_letter(i)].width = tegn
+        hoejder = self._hoejder(bredder)
+        sidste = max(bredder, default=1)
+        for nr, fra in self.lange.items():
+            if sidste > fra:
+                self.ws.merged_cells.add(
+                    f"{get_column_letter(fra)}{nr}:{get_column_letter(sidste)}{nr}")
+        for nr, hoejde in enumerate(hoejder, 1):
+            if hoejde > LINJE_PT * 1.5:
+                self.ws.row_dimensions[nr].height = round(hoejde, 1)
+                for c in self.raekker[nr - 1]:  # a row of several lines reads from the top
+                    if c.alignment is None or not c.alignment.wrap_text:
+                        c.alignment = OEVERST
+        udskrift(self.ws, titel=titel,
+                 gentag_raekker=f"{gentag[0]}:{gentag[1]}" if gentag else None)
+        for nr in self._sideskift(bredder, hoejder, gentag or ()):
+            self.ws.row_breaks.append(Break(id=nr - 1))  # the break falls after row id
         if frys:
             self.ws.freeze_panes = frys
         for diagram, anker in self.diagrammer:
@@ -310,15 +464,15 @@ def _titelblok(blad: _Blad, rapport: Rapport, undertitel: str = "") -> None:
         blad.linje(undertitel, font=MELLEMRUBRIK_FONT)
     periode = rapport.periode
     blad.linje("Periode", f"{periode.titel} ({periode.fra:%d-%m-%Y} – {periode.til:%d-%m-%Y})",
-               tilpas=True)
+               tilpas=True, lang=True)
     beregnet = timezone.localtime(rapport.beregnet) if timezone.is_aware(rapport.beregnet) \
         else rapport.beregnet
-    blad.linje("Beregnet", f"{beregnet:%d-%m-%Y %H:%M}", tilpas=True)
+    blad.linje("Beregnet", f"{beregnet:%d-%m-%Y %H:%M}", tilpas=True, lang=True)
     # The approved version's mark, "Ikke godkendt", or which approved version today's figures
     # are not (Rapport.godkendelse_tekst).
-    blad.linje("Godkendelse", rapport.godkendelse_tekst, tilpas=True)
+    blad.linje("Godkendelse", rapport.godkendelse_tekst, tilpas=True, lang=True)
     if rapport.godkendt and rapport.godkendelse.get("kommentar"):
-        blad.linje("Kommentar", rapport.godkendelse["kommentar"])
+        blad.linje("Kommentar", rapport.godkendelse["kommentar"], tilpas=True, lang=True)
 
 
 def optaelling_tekst(rapport: Rapport, idag: date) -> tuple[str, str]:
@@ -333,15 +487,16 @@ def optaelling_tekst(rapport: Rapport, idag: date) -> tuple[str, str]:
     )
 
 
-def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date) -> None:
+def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date, titel: str) -> None:
     blad = _Blad(wb, "Oversigt")
     _titelblok(blad, rapport)
     blad.tom()
     indikatorer, milepaele = optaelling_tekst(rapport, idag)
-    blad.linje("Indikatorer", indikatorer, font=OVERSKRIFT_FONT)
+    blad.linje("Indikatorer", indikatorer, font=OVERSKRIFT_FONT, tilpas=True, lang=True)
     if milepaele:
-        blad.linje("Milepæle", milepaele)
+        blad.linje("Milepæle", milepaele, tilpas=True, lang=True)
     titler = {m.nummer: m.titel for m in maal}
+    foerste = None
     for niveau, overskrift, tabelnavn in ((Maal.Niveau.NATIONAL, "Nationale mål", "Nationale_maal"),
                                           (Maal.Niveau.LOKAL, "Lokale mål", "Lokale_maal")):
         numre = {m.nummer for m in maal if m.niveau == niveau}
@@ -352,28 +507,32 @@ def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date) -> N
             [r.maal_nr, titler.get(r.maal_nr, ""), *_indikator_celler(blad.ws, r),
              _tekst_celle(blad.ws, rapport.forklaring(r.maal_nr, r.noegle))]
             for r in resultater
-        ])
+        ], ombryd=OVERSIGT_OMBRYD)
+        foerste = foerste or start
         if slut > start:
             blad.excel_tabel(tabelnavn, OVERSIGT_KOLONNER, start, slut)
     blad.tom()
     blad.linje("Faktisk og forventet i målets enhed; opfyldelse er faktisk / måltal (for mål 8 "
                "afvigelsen i procentpoint). Forventet er måltallet fordelt jævnt over året.",
-               font=DAEMPET_FONT)
-    blad.linje("Forklaring: indikatorens egen forklaring, ellers målets.", font=DAEMPET_FONT)
-    blad.skriv()
+               font=DAEMPET_FONT, lang=True)
+    blad.linje("Forklaring: indikatorens egen forklaring, ellers målets.", font=DAEMPET_FONT,
+               lang=True)
+    # Printed, every page repeats the indicator tables' header (both have the same columns).
+    blad.skriv(titel=titel, gentag=(foerste, foerste))
 
 
 # --- One sheet per goal -----------------------------------------------------------------------
 
 
-def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date) -> None:
+def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date, titel: str) -> None:
     blad = _Blad(wb, f"Mål {maal.nummer}")
     resultater = [r for r in rapport.resultater if r.maal_nr == maal.nummer]
     indikatorer = {i.noegle: i for i in maal.indikatorer.all()}
     _titelblok(blad, rapport, f"Mål {maal.nummer}: {maal.titel} ({maal.get_niveau_display()})")
-    blad.linje("Målet", maal.maal_tekst)
+    blad.linje("Målet", maal.maal_tekst, tilpas=True, lang=True)
     if rapport.forklaring(maal.nummer):
-        blad.linje("Forklaring", _tekst_celle(blad.ws, rapport.forklaring(maal.nummer)))
+        blad.linje("Forklaring", _tekst_celle(blad.ws, rapport.forklaring(maal.nummer)),
+                   lang=True)
     blad.tom()
     start, slut = blad.tabel(
         INDIKATOR_KOLONNER, [_indikator_celler(blad.ws, r) for r in resultater]
@@ -386,13 +545,15 @@ def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date) -> None:
         blad.tom()
         blad.linje(f"{r.noegle}: {r.titel}", font=MELLEMRUBRIK_FONT)
         if indikator is not None and indikator.regel:
-            blad.linje("Tælleregel", indikator.regel)
+            blad.linje("Tælleregel", indikator.regel, tilpas=True, lang=True)
         if (r.maal_nr, r.noegle) in rapport.forklaringer:
             blad.linje("Forklaring",
-                       _tekst_celle(blad.ws, rapport.forklaringer[(r.maal_nr, r.noegle)]))
+                       _tekst_celle(blad.ws, rapport.forklaringer[(r.maal_nr, r.noegle)]),
+                       lang=True)
         if indikator is not None:
             _udspecificering(blad, r, indikator, rapport, idag)
-    blad.skriv(frys=frys, filter_ref=filter_ref)
+    # Printed, every page repeats the goal's title row.
+    blad.skriv(titel=titel, gentag=(2, 2), frys=frys, filter_ref=filter_ref)
 
 
 def _taellinger_diagram(blad: _Blad, resultater: list[Resultat]) -> None:
@@ -586,7 +747,8 @@ def _milepael(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
     )
     if rapport.godkendt and r.detaljer.get("fortaelling"):
         # The narrative as it stood when approved, whatever has been written since.
-        blad.linje("Beskrivelse ved godkendelsen", _tekst_celle(blad.ws, r.detaljer["fortaelling"]))
+        blad.linje("Beskrivelse ved godkendelsen",
+                   _tekst_celle(blad.ws, r.detaljer["fortaelling"]), lang=True)
     if statusser:
         ombryd = OMBRYD
         blad.tabel(
