@@ -8,21 +8,29 @@ and goal pages) and photographed into ``.ci/artefakter/``:
   it, enters an NPS value, writes the explanations and approves 1. halvår by keyboard;
 - a KKR reader then sees the approval mark, opens an explanation and switches period by
   keyboard, switches to today's figures, opens a goal with its chart, follows a drill-down link
-  and downloads the report workbook, whose overview figures match the page's.
+  and downloads the report workbook, whose overview figures match the page's;
+- a national reader compares the houses on the national page.
 """
 
 import io
 import re
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+import time_machine
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from forloeb.models import Forloeb
+from maal.models import Erhvervshus
+from maal.roller import NATIONAL_LAESER
 from tests import factories
 from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, VIRKSOMHED_OVERSKRIFT, bog
 from tests.rapporter.test_excel import oversigt
+from tests.rapporter.test_national import ivaerksaettere, kopier_til
 
 from .conftest import arbejder, log_ind, skaermbillede, tjek_tilgaengelighed
 
@@ -255,6 +263,38 @@ def test_administrator_imports_measures_explains_approves_and_kkr_reads_it(
     forklar_og_godkend(side, live_server)
     side.get_by_role("button", name="Log ud").click()
     laeser_ser_godkendelsen_og_tallene(side, live_server)
+
+
+def test_national_reader_compares_the_houses(side, live_server, kontrakt_2025,
+                                             django_user_model):
+    bruger = django_user_model.objects.create_user(username="erst",
+                                                   password="hemmeligt-kodeord")
+    bruger.groups.add(Group.objects.get(name=NATIONAL_LAESER))
+    hovedstaden = Erhvervshus.objects.get(navn="Erhvervshus Hovedstaden")
+    kopier_til(kontrakt_2025, hovedstaden, maalvaerdi=Decimal(385))
+    with time_machine.travel(datetime(2025, 7, 15, 12, tzinfo=ZoneInfo("Europe/Copenhagen"))):
+        ivaerksaettere(kontrakt_2025.erhvervshus, 3)
+        ivaerksaettere(hovedstaden, 2)
+
+    log_ind(side, live_server, "erst")
+    side.wait_for_url(f"{live_server.url}/status/national/")  # the front page sends them here
+    halvaar = side.get_by_role("link", name="1. halvår", exact=True)
+    halvaar.focus()
+    side.keyboard.press("Enter")
+    expect(side.get_by_role("heading", level=1)).to_have_text(
+        "Nationalt overblik: 1. halvår 2025")
+    m1 = side.locator("#m1-tabel")
+    # Each house against its own share of the national target; the counts themselves are
+    # tests/rapporter/test_national.py's.
+    expect(m1.locator('tr[data-hus="Erhvervshus Sjælland"] td').first).to_contain_text(
+        re.compile(r"^\d+ / 171$"))
+    expect(m1.locator('tr[data-hus="Erhvervshus Hovedstaden"] td').first).to_contain_text(
+        re.compile(r"^\d+ / 385$"))
+    expect(m1.locator('tr[data-hus="Erhvervshus Fyn"]')).to_contain_text("ingen kontrakt")
+    raekke = side.locator('#national-tabel tr[data-noegle="M1.ivaerksaettere"]')
+    expect(raekke.locator('td[data-hus="Erhvervshus Sjælland"]')).to_contain_text("mål ≥ 171")
+    expect(raekke.locator('td[data-hus="Erhvervshus Hovedstaden"]')).to_contain_text("mål ≥ 385")
+    side_ok(side, "national-sammenligning", moderate=True)
 
 
 def test_status_badges_meet_contrast_on_their_background(side, live_server):
