@@ -214,6 +214,16 @@ TASKS = {
     }
 }
 
+# Each period's results per data version (rapporter.cache), in each worker's own memory: the
+# version is read from the database on every request, so no worker shows a figure another's
+# write has changed.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 300)},
+    }
+}
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "tabel"}
 

@@ -12,3 +12,8 @@ class RapporterConfig(AppConfig):
         from .godkendelse import laaste_perioder
 
         laas.registrer(laaste_perioder)
+
+        # Each period's results are kept until a write changes the data (rapporter.cache).
+        from . import cache
+
+        cache.forbind()

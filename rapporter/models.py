@@ -133,3 +133,18 @@ class Godkendelse(models.Model):
             "tidspunkt": tidspunkt.isoformat(), "kommentar": self.kommentar,
             "tekst": self.maerke, "dato": dansk_dato(self.tidspunkt), "periode": self.periode,
         }
+
+
+class Dataversion(models.Model):
+    """One row: a token that changes with every write that can move a figure (``rapporter.cache``
+    sets it in the writer's own transaction, so a reader sees the new token and the new records
+    together). Random rather than a count, so that a database restored, flushed or rolled back
+    never gives an old token to other records."""
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "dataversion"
+
+    def __str__(self):
+        return f"Dataversion {self.token}"

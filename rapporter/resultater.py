@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from maal.models import Resultatkontrakt
 
-from . import arter, beregning, selectors
+from . import arter, beregning, cache, selectors
 from .beregning import Periode, Resultat
 
 
@@ -25,7 +25,13 @@ def indikator_resultater(
     fetched at once, so the number of queries does not grow with the number of records: one for
     the indicators, one per record model counted (forløb, AI-tjek, aktiviteter, …), two for the
     by/land table and population, one per dækning indicator, one for målinger and one for
-    milestones."""
+    milestones. Kept per data version (``rapporter.cache``): the same data, period and day
+    answer from the cache with one query."""
+    return cache.resultater(kontrakt, periode, idag,
+                            lambda: _beregn(kontrakt, periode, idag=idag))
+
+
+def _beregn(kontrakt: Resultatkontrakt, periode: Periode, *, idag: date) -> list[Resultat]:
     defs = selectors.indikator_defs(kontrakt)
     kinds = [(d, arter.art(d.art)) for d in defs]
     tal, pr_kommune = selectors.optaelling(

@@ -1,4 +1,7 @@
-"""The shared cast: one user per role, plus the 2025 contract, so permission tests are one line."""
+"""The shared cast: one user per role, plus the 2025 contract, so permission tests are one line.
+
+The cast belongs to Erhvervshus Sjælland (the 2025 contract's house); ``hovedstaden`` and its
+``registrant_hovedstaden`` and ``laeser_hovedstaden`` are a second house and its users."""
 
 import os
 
@@ -12,13 +15,54 @@ from maal.roller import ADMINISTRATOR, KKR_LAESER, REGISTRANT
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def _bruger(django_user_model, brugernavn, gruppe=None, **ekstra):
+@pytest.fixture(autouse=True)
+def _tom_resultatcache():
+    """Each test starts with no kept results (rapporter.cache): a rolled-back test's data
+    version comes back with the next test's other data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def _bruger(django_user_model, brugernavn, gruppe=None, *, hus=None, **ekstra):
+    """A user with a role, member of ``hus`` (Erhvervshus Sjælland unless told)."""
+    from maal.models import Medlemskab
+
+    from .factories import erhvervshus
+
     bruger = django_user_model.objects.create_user(
         username=brugernavn, password="hemmeligt-kodeord", first_name=brugernavn.title(), **ekstra
     )
     if gruppe:
         bruger.groups.add(Group.objects.get(name=gruppe))
+    Medlemskab.objects.create(bruger=bruger, erhvervshus=hus or erhvervshus())
     return bruger
+
+
+@pytest.fixture
+def sjaelland(db):
+    """Erhvervshus Sjælland, the shared cast's house."""
+    from .factories import erhvervshus
+
+    return erhvervshus()
+
+
+@pytest.fixture
+def hovedstaden(db):
+    """A second house, Erhvervshus Hovedstaden (Region Hovedstaden)."""
+    from .factories import erhvervshus
+
+    return erhvervshus("Erhvervshus Hovedstaden", region="1084")
+
+
+@pytest.fixture
+def registrant_hovedstaden(django_user_model, hovedstaden):
+    return _bruger(django_user_model, "registrant_hovedstaden", REGISTRANT, hus=hovedstaden)
+
+
+@pytest.fixture
+def laeser_hovedstaden(django_user_model, hovedstaden):
+    return _bruger(django_user_model, "laeser_hovedstaden", KKR_LAESER, hus=hovedstaden)
 
 
 @pytest.fixture

@@ -11,10 +11,15 @@ queries are not (``benchmarks/importer.py`` has the figures).
 from collections import defaultdict
 
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .planer import PLANER
 from .tjek import BATCH, HVEM_FELTER, Import, Post, i_bidder, model_for
+
+# Sent inside the write's transaction once the plan is written: bulk writes send no post_save,
+# and the figures kept per data version (rapporter.cache) must know the records changed.
+skrevet = Signal()
 
 
 def skriv(imp: Import, *, bruger, aarsag: str) -> None:
@@ -27,6 +32,7 @@ def skriv(imp: Import, *, bruger, aarsag: str) -> None:
             model = model_for(navn)
             if imp.poster.get(model):
                 _skriv(model, imp.poster[model], bruger=bruger, aarsag=aarsag, nu=nu)
+        skrevet.send(sender=Import)
     imp.gemt = True
 
 

@@ -1,0 +1,115 @@
+"""Each period's results kept per data version (rapporter.cache): the same data answer from the
+cache, and every kind of write (a service, the import's bulk write, a måling, an admin change)
+makes the next page show the new figure."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from forloeb.arbejdsbog import skriv
+from forloeb.models import AITjek
+from maal import services as maal_services
+from rapporter import cache
+from rapporter.beregning import Periode
+from rapporter.resultater import indikator_resultater
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+IDAG = date(2025, 10, 1)
+HELAAR = Periode("helaar", date(2025, 1, 1), date(2025, 12, 31))
+H1 = Periode("H1", date(2025, 1, 1), date(2025, 6, 30))
+
+
+def figur(kontrakt, noegle, periode=HELAAR, idag=IDAG):
+    return next(r for r in indikator_resultater(kontrakt, periode, idag=idag)
+                if r.noegle == noegle).faktisk
+
+
+def ai_tjek(dato=date(2025, 3, 1)):
+    return factories.services.ai_tjek_create(
+        virksomhed=factories.virksomhed(), dato=dato, erhvervshus=factories.erhvervshus(),
+    )
+
+
+@time_machine.travel(IDAG)
+def test_the_second_status_page_for_the_same_data_makes_fewer_queries(laeser_klient,
+                                                                      kontrakt_2025):
+    ai_tjek()
+    url = "/status/?aar=2025&periode=helaar"
+    with CaptureQueriesContext(connection) as foerste:
+        assert laeser_klient.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as anden:
+        assert laeser_klient.get(url).status_code == 200
+    assert len(anden) < len(foerste)
+
+
+def test_a_write_through_a_service_shows_at_once(kontrakt_2025):
+    assert figur(kontrakt_2025, "M9.ai_tjek") == 0
+    ai_tjek()
+    assert figur(kontrakt_2025, "M9.ai_tjek") == 1
+    AITjek.objects.get().delete()
+    assert figur(kontrakt_2025, "M9.ai_tjek") == 0
+
+
+def test_the_imports_bulk_write_shows_at_once(kontrakt_2025):
+    assert figur(kontrakt_2025, "M9.ai_tjek") == 0
+    hus, virksomhed = factories.erhvervshus(), factories.virksomhed()
+    with transaction.atomic():  # as the import's write step: bulk_create sends no post_save
+        AITjek.objects.bulk_create([AITjek(ekstern_id="AI-X", virksomhed=virksomhed,
+                                           erhvervshus=hus, dato=date(2025, 4, 1))])
+        assert figur(kontrakt_2025, "M9.ai_tjek") == 1  # never cached stale inside either
+        skriv.skrevet.send(sender=skriv.Import)
+    assert figur(kontrakt_2025, "M9.ai_tjek") == 1
+
+
+def test_a_bulk_write_without_the_signal_would_be_stale(kontrakt_2025):
+    """Why the import sends ``skrevet``: the cache cannot see a bulk write by itself."""
+    hus, virksomhed = factories.erhvervshus(), factories.virksomhed()
+    figur(kontrakt_2025, "M9.ai_tjek")
+    AITjek.objects.bulk_create([AITjek(ekstern_id="AI-Y", virksomhed=virksomhed,
+                                       erhvervshus=hus, dato=date(2025, 4, 1))])
+    assert figur(kontrakt_2025, "M9.ai_tjek") == 0
+    skriv.skrevet.send(sender=skriv.Import)
+    assert figur(kontrakt_2025, "M9.ai_tjek") == 1
+
+
+def test_a_maaling_shows_at_once(kontrakt_2025, administrator):
+    assert figur(kontrakt_2025, "M3.nps") is None
+    maal_services.maaling_create(
+        erhvervshus=kontrakt_2025.erhvervshus, noegle="M3.nps", aar=2025, vaerdi=Decimal("71"),
+        dato=date(2025, 5, 1), kilde="Måling", bruger=administrator,
+    )
+    assert figur(kontrakt_2025, "M3.nps") == Decimal("71")
+
+
+def test_an_admin_change_of_a_target_shows_at_once(kontrakt_2025):
+    from maal.models import Indikator
+
+    foer = next(r for r in indikator_resultater(kontrakt_2025, HELAAR, idag=IDAG)
+                if r.noegle == "M9.ai_tjek")
+    indikator = Indikator.objects.get(maal__kontrakt=kontrakt_2025, noegle="M9.ai_tjek")
+    indikator.maalvaerdi = indikator.maalvaerdi + 7
+    indikator.save()  # what the admin's save does
+    efter = next(r for r in indikator_resultater(kontrakt_2025, HELAAR, idag=IDAG)
+                 if r.noegle == "M9.ai_tjek")
+    assert efter.maalvaerdi == foer.maalvaerdi + 7
+
+
+def test_the_key_separates_periods_days_and_houses(kontrakt_2025):
+    ai_tjek(dato=date(2025, 8, 1))
+    assert figur(kontrakt_2025, "M9.ai_tjek", HELAAR) == 1
+    assert figur(kontrakt_2025, "M9.ai_tjek", H1) == 0
+    token = cache.version()
+    noegler = {
+        cache.noegle(kontrakt_2025, HELAAR, IDAG, token),
+        cache.noegle(kontrakt_2025, H1, IDAG, token),
+        cache.noegle(kontrakt_2025, HELAAR, date(2025, 10, 2), token),
+    }
+    assert len(noegler) == 3
+    andet_hus = factories.erhvervshus("Erhvervshus Hovedstaden", region="1084")
+    kontrakt_2025.erhvervshus_id = andet_hus.pk
+    assert cache.noegle(kontrakt_2025, HELAAR, IDAG, token) not in noegler
