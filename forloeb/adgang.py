@@ -16,6 +16,11 @@ reason required, and the import asks :func:`vurder` for every row it plans.
    before or after the change, a new record dated in one, or a delete of one needs an
    administrator and a reason.
 
+5. **Houses.** Every registration but a company belongs to an erhvervshus (a henvisning to its
+   forløb's), and a user to one or more (``maal.Medlemskab``). A user sees, registers, changes,
+   imports and reports the records of their own houses only (:func:`husets`); an administrator
+   is an administrator of their houses. A superuser sees every house.
+
 Other kinds (aktører, kommuner, målinger, milepæle …) are governed by their model permissions
 alone: administrators enter them.
 """
@@ -30,6 +35,7 @@ from django.utils import dateformat, timezone
 from maal.roller import ADMINISTRATOR  # the group's name only (maal.roller needs no forloeb)
 
 from . import laas
+from .models import Forloeb
 
 # The kinds a registrant owns, and the kinds all registrants share.
 EJEDE = ("forloeb", "henvisning", "aitjek", "aktivitet", "programdeltagelse", "samarbejdsaftale")
@@ -68,6 +74,77 @@ def er_administrator(bruger) -> bool:
         bruger._er_administrator = bruger.is_superuser or bruger.groups.filter(
             name=ADMINISTRATOR).exists()
     return bruger._er_administrator
+
+
+# --- Houses -------------------------------------------------------------------------------------
+
+ANDET_HUS = "hører til et andet erhvervshus end dine."
+INTET_HUS = ("Du er ikke medlem af noget erhvervshus. Bed en administrator om at give dig et "
+             "medlemskab.")
+
+
+def erhvervshus_model():
+    """``maal.Erhvervshus``, reached through the registrations' own reference to it."""
+    return Forloeb._meta.get_field("erhvervshus").related_model
+
+
+def hus_felt(model) -> str | None:
+    """The path from ``model`` to its house: a henvisning's is its forløb's; a company and the
+    other shared kinds have none."""
+    navn = model._meta.model_name
+    if navn == "henvisning":
+        return "forloeb__erhvervshus"
+    if navn in EJEDE or navn == "importkoersel":
+        return "erhvervshus"
+    return None
+
+
+def hus_id(instans):
+    """The id of the house a record belongs to (a henvisning: its forløb's); None for a
+    company or a record not yet given one."""
+    if instans._meta.model_name == "henvisning":
+        forloeb = instans._state.fields_cache.get("forloeb")
+        return forloeb.erhvervshus_id if forloeb is not None else (
+            Forloeb.objects.filter(pk=instans.forloeb_id).values_list("erhvervshus_id", flat=True)
+            .first() if instans.forloeb_id else None)
+    return getattr(instans, "erhvervshus_id", None)
+
+
+def ser_alle_huse(bruger) -> bool:
+    return bruger is not None and bruger.is_authenticated and bruger.is_superuser
+
+
+def husets(qs, bruger, felt: str | None = None):
+    """``qs`` narrowed to the records of ``bruger``'s houses, in the same query (a subquery on
+    the memberships): every list, page and report starts here. A superuser's is ``qs``; a kind
+    without a house (companies) is not narrowed."""
+    felt = felt or hus_felt(qs.model)
+    if felt is None or ser_alle_huse(bruger):
+        return qs
+    if bruger is None or not bruger.is_authenticated:
+        return qs.none()
+    return qs.filter(**{f"{felt}__in": bruger.medlemskaber.values("erhvervshus")})
+
+
+def brugerens_huse(bruger):
+    """The houses ``bruger`` sees, by name: every house for a superuser."""
+    huse = erhvervshus_model().objects.order_by("navn")
+    if ser_alle_huse(bruger):
+        return huse
+    if bruger is None or not bruger.is_authenticated:
+        return huse.none()
+    return huse.filter(medlemskaber__bruger=bruger)
+
+
+def brugerens_hus_id(bruger) -> set[int]:
+    """The ids of the houses ``bruger`` sees (one query per user object)."""
+    if not hasattr(bruger, "_hus_id"):
+        bruger._hus_id = set(brugerens_huse(bruger).values_list("pk", flat=True))
+    return bruger._hus_id
+
+
+def i_husene(bruger, erhvervshus_id) -> bool:
+    return ser_alle_huse(bruger) or erhvervshus_id in brugerens_hus_id(bruger)
 
 
 def navn(bruger) -> str:
@@ -136,6 +213,10 @@ def vurder(bruger, instans, *, handling: str = "ret", foer=(), perioder=None,
     admin = er_administrator(bruger)
     grunde, periode = [], None
 
+    hus = hus_id(instans) if model in EJEDE else None
+    if hus is not None and bruger is not None and not i_husene(bruger, hus):
+        return Vurdering(False, f"{betegnelse(instans)} {ANDET_HUS}")
+
     # A new henvisning changes its forløb: the forløb's owner adds it (to a forløb not yet
     # saved, as in an import that brings both, its registrant).
     paa_gemt_forloeb = model == "henvisning" and instans.forloeb.pk is not None
@@ -153,7 +234,7 @@ def vurder(bruger, instans, *, handling: str = "ret", foer=(), perioder=None,
 
     if model in laas.TAELLEDATO:
         datoer = [*foer, laas.taelledato(instans)]
-        periode = laas.laast(datoer, perioder)
+        periode = laas.laast(datoer, perioder, erhvervshus_id=hus)
         if periode is not None:
             if not admin:
                 return Vurdering(False, f"{periode.grund}; {LAAST}", periode=periode)

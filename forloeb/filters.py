@@ -11,7 +11,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import Count, Exists, OuterRef
 
-from . import selectors
+from . import adgang, selectors
 from .forms import dato_widget, kommunevalg
 from .models import (
     AITjek,
@@ -31,9 +31,12 @@ STATUS = [("igangvaerende", "Igangværende"), ("gennemfoert", "Gennemført")]
 JA_NEJ = [("ja", "Ja"), ("nej", "Nej")]
 
 
-def raadgivere():
-    """Every rådgiver named on a forløb, for the filter's choices and the form's suggestions."""
+def raadgivere(bruger=None):
+    """Every rådgiver named on a forløb (of ``bruger``'s houses, when given), for the filter's
+    choices and the form's suggestions."""
     navne = Forloeb.objects.exclude(raadgiver="").order_by("raadgiver")
+    if bruger is not None:
+        navne = adgang.husets(navne, bruger)
     return list(navne.values_list("raadgiver", flat=True).distinct())
 
 
@@ -181,6 +184,8 @@ class VirksomhedFilter(RegistreringFilter):
         if name != valgt[0]:
             return queryset
         forloeb = Forloeb.objects.filter(virksomhed=OuterRef("pk"), slutdato__isnull=False)
+        if self.request is not None:  # vejledt by the user's houses
+            forloeb = adgang.husets(forloeb, self.request.user)
         if data.get("fra"):
             forloeb = forloeb.filter(slutdato__gte=data["fra"])
         if data.get("til"):

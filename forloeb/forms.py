@@ -121,6 +121,34 @@ def kraev_aarsag(form, instans, vurdering: adgang.Vurdering, handling: str = "re
     felt.error_messages["required"] = adgang.aarsag_mangler(instans, vurdering, handling)
 
 
+def tilbyd_hus(form, bruger) -> None:
+    """A create form's house: a choice among the user's houses when they belong to several
+    (field ``erhvervshus``), else their only house (``form.erhvervshus``; None for a user of no
+    house, whom the views refuse)."""
+    huse = list(adgang.brugerens_huse(bruger))
+    form.erhvervshus = huse[0] if len(huse) == 1 else None
+    if len(huse) > 1:
+        felt = forms.ModelChoiceField(
+            queryset=adgang.brugerens_huse(bruger), label="Erhvervshus", empty_label="Vælg hus",
+            help_text="Det erhvervshus registreringen hører til.",
+            error_messages={"required": "Vælg det erhvervshus, registreringen hører til.",
+                            "invalid_choice": "Vælg et af dine erhvervshuse."},
+        )
+        form.fields = {"erhvervshus": felt, **form.fields}
+
+
+def formens_hus(form):
+    """The house a form's record is for: the chosen one, the user's only one, or the record's
+    own (an edit form)."""
+    data = getattr(form, "cleaned_data", None) or {}
+    if data.get("erhvervshus") is not None:
+        return data["erhvervshus"]
+    if getattr(form, "erhvervshus", None) is not None:
+        return form.erhvervshus
+    instans = getattr(form, "instance", None)
+    return instans.erhvervshus if instans is not None and instans.erhvervshus_id else None
+
+
 def tilbyd_aarsag(form, laaste_perioder) -> None:
     """A create form's reason, for an administrator while some period is approved: a record
     dated in it needs one (the services say so next to this field if it is left empty)."""
@@ -539,12 +567,12 @@ class ProgramdeltagelseForm(DanskFormMixin, forms.ModelForm):
         if self.virksomhed is not None and data.get("program") and data.get("dato"):
             dublet = selectors.programdeltagelse_dublet(
                 virksomhed=self.virksomhed, program=data["program"], dato=data["dato"],
-                undtagen_pk=self.instance.pk,
+                undtagen_pk=self.instance.pk, erhvervshus=formens_hus(self),
             )
             self.dublet = dublet
             if dublet is not None:
                 self.add_error("dato", dublet_fejl(
-                    constraint_besked(Programdeltagelse, "programdeltagelse_unik"),
+                    constraint_besked(Programdeltagelse, "programdeltagelse_unik_hus"),
                     reverse("forloeb:programdeltagelse_ret", args=[dublet.pk]),
                     "den registrerede programdeltagelse",
                 ))
@@ -575,12 +603,13 @@ class SamarbejdsaftaleForm(DanskFormMixin, forms.ModelForm):
         data = super().clean()
         if data.get("aktoer") and data.get("dato"):
             dublet = selectors.samarbejdsaftale_dublet(
-                aktoer=data["aktoer"], dato=data["dato"], undtagen_pk=self.instance.pk
+                aktoer=data["aktoer"], dato=data["dato"], undtagen_pk=self.instance.pk,
+                erhvervshus=formens_hus(self),
             )
             self.dublet = dublet
             if dublet is not None:
                 self.add_error("dato", dublet_fejl(
-                    constraint_besked(Samarbejdsaftale, "samarbejdsaftale_unik"),
+                    constraint_besked(Samarbejdsaftale, "samarbejdsaftale_unik_hus"),
                     reverse("forloeb:samarbejdsaftale_ret", args=[dublet.pk]),
                     "den registrerede aftale",
                 ))
@@ -684,7 +713,7 @@ class ForloebFormularsaet(Formularsaet):
                 cvr=self.valg.virksomhed.cvr,
                 type=self.form.cleaned_data["type"],
                 startdato=self.form.cleaned_data["startdato"],
-                undtagen_pk=self.form.instance.pk,
+                undtagen_pk=self.form.instance.pk, erhvervshus=formens_hus(self.form),
             ))
         return gyldig and not self.dubletter
 

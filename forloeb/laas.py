@@ -32,13 +32,19 @@ TAELLEDATO: dict[str, str] = {
 
 @dataclass(frozen=True)
 class LaastPeriode:
-    """A period that has been approved: its dates and the sentence that says so."""
+    """A period that has been approved: its dates, the sentence that says so, and the house
+    whose records it locks (``None``: every house's). Approving one house's half year locks
+    that house's records only."""
 
     fra: date
     til: date
     grund: str  # "1. halvår 2025 er godkendt 14. august 2025 af Anne Hansen (version 1)"
+    erhvervshus_id: int | None = None
 
-    def indeholder(self, dato: date | None) -> bool:
+    def indeholder(self, dato: date | None, erhvervshus_id: int | None = None) -> bool:
+        if (self.erhvervshus_id is not None and erhvervshus_id is not None
+                and self.erhvervshus_id != erhvervshus_id):
+            return False
         return dato is not None and self.fra <= dato <= self.til
 
 
@@ -102,8 +108,10 @@ def datofelt(instans) -> str | None:
     return sti if sti and "__" not in sti else None
 
 
-def laast(datoer: Iterable[date | None], perioder: list[LaastPeriode] | None = None):
-    """The first locked period that holds any of ``datoer``, or None.
+def laast(datoer: Iterable[date | None], perioder: list[LaastPeriode] | None = None, *,
+          erhvervshus_id: int | None = None):
+    """The first locked period of the record's house (``erhvervshus_id``) that holds any of
+    ``datoer``, or None.
 
     Pass ``perioder`` (from :func:`laaste_perioder`) when checking many records at once, as the
     import does, so the sources are asked once."""
@@ -111,6 +119,6 @@ def laast(datoer: Iterable[date | None], perioder: list[LaastPeriode] | None = N
         perioder = laaste_perioder()
     for dato in datoer:
         for periode in perioder:
-            if periode.indeholder(dato):
+            if periode.indeholder(dato, erhvervshus_id):
                 return periode
     return None

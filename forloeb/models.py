@@ -2,6 +2,16 @@
 program participations and cluster agreements, with the kommuner and aktører they refer to.
 
 Models are declarative; writes go through ``forloeb.services``.
+
+**Houses.** Every registration except a company belongs to an erhvervshus (``erhvervshus``, a
+reference to ``maal.Erhvervshus`` by name): a company is the same company for every house, and
+a henvisning belongs to its forløb's house. The house is named as a string reference, so this
+module imports nothing from ``maal`` and the registrations still know nothing of goals: a house
+is who registered the record, not what it counts towards. Moving ``Erhvervshus`` here would
+have been the purer dependency, but it is the contract's party (its contracts, målinger and
+the reference data of six houses hang on it in ``maal``); the reference costs only a migration
+dependency (``forloeb`` 0008 after ``maal`` 0006). ``ekstern_id`` stays unique across houses:
+ESCRM's ids are national, so one id in two houses is one record registered twice.
 """
 
 from django.conf import settings
@@ -215,6 +225,10 @@ class Forloeb(Sporbar):
     LAENGERE = (Type.HANDLINGSPLAN, Type.VAEKSTPLAN, Type.OMSTILLINGSPLAN)
 
     ekstern_id = models.CharField("ekstern id", max_length=50, unique=True)
+    erhvervshus = models.ForeignKey(
+        "maal.Erhvervshus", on_delete=models.PROTECT, related_name="+",
+        verbose_name="erhvervshus",
+    )
     virksomhed = models.ForeignKey(
         Virksomhed, on_delete=models.PROTECT, related_name="forloeb", verbose_name="virksomhed"
     )
@@ -307,6 +321,10 @@ class Henvisning(Sporbar):
 
 class AITjek(Sporbar):
     ekstern_id = models.CharField("ekstern id", max_length=50, unique=True)
+    erhvervshus = models.ForeignKey(
+        "maal.Erhvervshus", on_delete=models.PROTECT, related_name="+",
+        verbose_name="erhvervshus",
+    )
     virksomhed = models.ForeignKey(
         Virksomhed, on_delete=models.PROTECT, related_name="ai_tjek", verbose_name="virksomhed"
     )
@@ -334,6 +352,10 @@ class Aktivitet(Sporbar):
         ANDET = "andet", "Andet"
 
     ekstern_id = models.CharField("ekstern id", max_length=50, unique=True)
+    erhvervshus = models.ForeignKey(
+        "maal.Erhvervshus", on_delete=models.PROTECT, related_name="+",
+        verbose_name="erhvervshus",
+    )
     type = models.CharField("type", max_length=20, choices=Type.choices)
     dato = models.DateField("dato", validators=[valider_registreringsdato])
     titel = models.CharField("titel", max_length=200)
@@ -366,6 +388,10 @@ class Programdeltagelse(Sporbar):
         BEVILGET = "bevilget", "Bevilget"
         AFSLAG = "afslag", "Afslag"
 
+    erhvervshus = models.ForeignKey(
+        "maal.Erhvervshus", on_delete=models.PROTECT, related_name="+",
+        verbose_name="erhvervshus",
+    )
     virksomhed = models.ForeignKey(
         Virksomhed,
         on_delete=models.PROTECT,
@@ -383,8 +409,8 @@ class Programdeltagelse(Sporbar):
         ordering = ["-dato", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["virksomhed", "program", "dato"],
-                name="programdeltagelse_unik",
+                fields=["erhvervshus", "virksomhed", "program", "dato"],
+                name="programdeltagelse_unik_hus",
                 violation_error_message=(
                     "Virksomheden er allerede registreret i programmet den dato."
                 ),
@@ -399,6 +425,10 @@ class Programdeltagelse(Sporbar):
 
 
 class Samarbejdsaftale(Sporbar):
+    erhvervshus = models.ForeignKey(
+        "maal.Erhvervshus", on_delete=models.PROTECT, related_name="+",
+        verbose_name="erhvervshus",
+    )
     aktoer = models.ForeignKey(
         Aktoer,
         on_delete=models.PROTECT,
@@ -415,8 +445,8 @@ class Samarbejdsaftale(Sporbar):
         ordering = ["-dato", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["aktoer", "dato"],
-                name="samarbejdsaftale_unik",
+                fields=["erhvervshus", "aktoer", "dato"],
+                name="samarbejdsaftale_unik_hus",
                 violation_error_message="Der er allerede en aftale med klyngen den dato.",
             )
         ]
@@ -454,6 +484,11 @@ class Importkoersel(models.Model):
     bruger = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="importkoersler",
         verbose_name="bruger",
+    )
+    erhvervshus = models.ForeignKey(
+        "maal.Erhvervshus", on_delete=models.CASCADE, related_name="+", null=True, blank=True,
+        verbose_name="erhvervshus",
+        help_text="Det hus importen er for; tomt: brugerens eneste hus, når kørslen starter.",
     )
     filnavn = models.CharField("filnavn", max_length=255)
     token = models.CharField("fil", max_length=64)

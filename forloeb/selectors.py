@@ -97,25 +97,34 @@ def virksomheder_med_navn(tekst: str, *, antal: int):
 # --- Double registrations -----------------------------------------------------------------------
 
 
-def forloeb_mulige_dubletter(*, cvr: str, type: str, startdato: date, undtagen_pk=None):
-    """Forløb with the same company, type and start date: a likely double registration."""
-    return (
+def _i_huset(qs, erhvervshus):
+    """A dublet is one in the same house; another house's records are not seen."""
+    return qs.filter(erhvervshus=erhvervshus) if erhvervshus is not None else qs
+
+
+def forloeb_mulige_dubletter(*, cvr: str, type: str, startdato: date, undtagen_pk=None,
+                             erhvervshus=None):
+    """Forløb of the house with the same company, type and start date: a likely double
+    registration."""
+    return _i_huset(
         Forloeb.objects.filter(virksomhed__cvr=cvr, type=type, startdato=startdato)
         .exclude(pk=undtagen_pk)
-        .select_related("virksomhed")
+        .select_related("virksomhed"), erhvervshus,
     )
 
 
-def programdeltagelse_dublet(*, virksomhed, program: str, dato: date, undtagen_pk=None):
-    """The programdeltagelse already registered for the company, program and date, if any."""
-    return (Programdeltagelse.objects.filter(virksomhed=virksomhed, program=program, dato=dato)
-            .exclude(pk=undtagen_pk).first())
+def programdeltagelse_dublet(*, virksomhed, program: str, dato: date, undtagen_pk=None,
+                             erhvervshus=None):
+    """The programdeltagelse the house already registered for the company, program and date."""
+    return _i_huset(Programdeltagelse.objects.filter(
+        virksomhed=virksomhed, program=program, dato=dato), erhvervshus,
+    ).exclude(pk=undtagen_pk).first()
 
 
-def samarbejdsaftale_dublet(*, aktoer, dato: date, undtagen_pk=None):
-    """The samarbejdsaftale already registered with the cluster on the date, if any."""
-    return (Samarbejdsaftale.objects.filter(aktoer=aktoer, dato=dato)
-            .exclude(pk=undtagen_pk).first())
+def samarbejdsaftale_dublet(*, aktoer, dato: date, undtagen_pk=None, erhvervshus=None):
+    """The samarbejdsaftale the house already registered with the cluster on the date."""
+    return _i_huset(Samarbejdsaftale.objects.filter(aktoer=aktoer, dato=dato), erhvervshus,
+                    ).exclude(pk=undtagen_pk).first()
 
 
 # --- History: a company's, and one record's ------------------------------------------------------
@@ -135,16 +144,20 @@ class Historik:
         return self.i_alt > len(self.poster)
 
 
-def virksomhed_historik(virksomhed, antal=50) -> Historik:
+def virksomhed_historik(virksomhed, antal=50, *, huse=None) -> Historik:
     """Who changed what, and when, in the company's records: the company itself and its forløb,
     henvisninger, AI-tjek and programdeltagelser, deleted ones included, newest first.
 
     A record moved to another company is compared with its version before the move, wherever
-    that was, and the company it left shows the move as "Flyttet … til <the other company>"."""
-    forloeb_id = Forloeb.history.filter(virksomhed_id=virksomhed.pk).values("id")
+    that was, and the company it left shows the move as "Flyttet … til <the other company>".
+
+    ``huse`` (house ids, a list or a subquery) keeps the records of those houses only; the
+    company's own entries are every house's."""
+    hus = {} if huse is None else {"erhvervshus_id__in": huse}
+    forloeb_id = Forloeb.history.filter(virksomhed_id=virksomhed.pk, **hus).values("id")
     kilder = [
         virksomhed.history.all(),
-        *(model.history.filter(id__in=model.history.filter(virksomhed_id=virksomhed.pk)
+        *(model.history.filter(id__in=model.history.filter(virksomhed_id=virksomhed.pk, **hus)
                                .values("id")) for model in FLYTBARE),
         Henvisning.history.filter(forloeb_id__in=forloeb_id).select_related("aktoer"),
     ]

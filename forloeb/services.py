@@ -1,7 +1,9 @@
 """Writes of registrations. Every write validates the whole record (``full_clean``), runs in one
 transaction and is recorded in the history with who made it and why.
 
-Forms, the workbook import and the demo command all come through here. Given a ``bruger``,
+Forms, the workbook import and the demo command all come through here. Every registration
+but a company is created for an ``erhvervshus`` (the form's, the import's, the demo's); a
+henvisning belongs to its forløb's. Given a ``bruger``,
 :func:`gem` and :func:`slet` first ask ``forloeb.adgang`` whether that user may (own records,
 approved periods) and whether a reason is needed; every delete needs a reason.
 """
@@ -60,10 +62,28 @@ def gem(instans, *, bruger=None, aarsag: str = "", m2m: dict | None = None):
     if bruger is not None and instans.pk is None and hasattr(instans, "oprettet_af_id"):
         instans.oprettet_af = bruger
     with transaction.atomic():
-        instans.save()
-        for felt, vaerdier in (m2m or {}).items():
-            getattr(instans, felt).set(list(vaerdier))
+        if instans.pk is None and m2m:
+            _opret_med_m2m(instans, m2m)
+        else:
+            instans.save()
+            for felt, vaerdier in (m2m or {}).items():
+                getattr(instans, felt).set(list(vaerdier))
     return instans
+
+
+def _opret_med_m2m(instans, m2m: dict) -> None:
+    """Save a new record and its many-to-many sets with one history entry, "Oprettet", holding
+    both. Saved the ordinary way, the sets (which need the record's key) would add a second
+    entry, "Ændret … Emner: – → Digitalisering", to a record the user created once. (A change
+    keeps its two steps: a record loaded without history, as the aktører, needs the first.)"""
+    instans.skip_history_when_saving = True  # simple_history's switch, for save and m2m alike
+    try:
+        instans.save()
+        for felt, vaerdier in m2m.items():
+            getattr(instans, felt).set(list(vaerdier))
+    finally:
+        del instans.skip_history_when_saving
+    type(instans).historik_registrering.create_historical_record(instans, "+")
 
 
 def opdater(instans, *, bruger=None, aarsag: str = "", m2m: dict | None = None, **felter):
@@ -127,12 +147,13 @@ def forloeb_create(
     fyrtaarn: str = "",
     ekstern_id: str = "",
     henvisninger: Iterable[dict] = (),
+    erhvervshus,
     bruger=None,
     aarsag: str = "",
 ) -> Forloeb:
     """Create a forløb and its henvisninger (dicts with ``aktoer`` and ``dato``) together."""
     forloeb = Forloeb(
-        ekstern_id=ekstern_id or ny_ekstern_id("F"),
+        ekstern_id=ekstern_id or ny_ekstern_id("F"), erhvervshus=erhvervshus,
         virksomhed=virksomhed,
         type=type,
         startdato=startdato,
@@ -205,10 +226,10 @@ def henvisning_create(
 
 def ai_tjek_create(
     *, virksomhed: Virksomhed, dato: date, henvist_af_lokal_erhvervsservice: bool = False,
-    ekstern_id: str = "", bruger=None, aarsag: str = "",
+    ekstern_id: str = "", erhvervshus, bruger=None, aarsag: str = "",
 ) -> AITjek:
     ai_tjek = AITjek(
-        ekstern_id=ekstern_id or ny_ekstern_id("AI"),
+        ekstern_id=ekstern_id or ny_ekstern_id("AI"), erhvervshus=erhvervshus,
         virksomhed=virksomhed,
         dato=dato,
         henvist_af_lokal_erhvervsservice=henvist_af_lokal_erhvervsservice,
@@ -219,11 +240,11 @@ def ai_tjek_create(
 def aktivitet_create(
     *, type: str, dato: date, titel: str, partnere: Iterable[Aktoer] = (),
     kommuner: Iterable[Kommune | str] = (), fyrtaarn: str = "", ekstern_id: str = "",
-    bruger=None, aarsag: str = "",
+    erhvervshus, bruger=None, aarsag: str = "",
 ) -> Aktivitet:
     aktivitet = Aktivitet(
         ekstern_id=ekstern_id or ny_ekstern_id("A"), type=type, dato=dato, titel=titel,
-        fyrtaarn=fyrtaarn,
+        fyrtaarn=fyrtaarn, erhvervshus=erhvervshus,
     )
     return gem(
         aktivitet, bruger=bruger, aarsag=aarsag, m2m={"partnere": partnere, "kommuner": kommuner}
@@ -231,17 +252,20 @@ def aktivitet_create(
 
 
 def programdeltagelse_create(
-    *, virksomhed: Virksomhed, program: str, status: str, dato: date, bruger=None,
+    *, virksomhed: Virksomhed, program: str, status: str, dato: date, erhvervshus, bruger=None,
     aarsag: str = "",
 ) -> Programdeltagelse:
-    deltagelse = Programdeltagelse(virksomhed=virksomhed, program=program, status=status, dato=dato)
+    deltagelse = Programdeltagelse(virksomhed=virksomhed, program=program, status=status,
+                                   dato=dato, erhvervshus=erhvervshus)
     return gem(deltagelse, bruger=bruger, aarsag=aarsag)
 
 
 def samarbejdsaftale_create(
-    *, aktoer: Aktoer, dato: date, beskrivelse: str = "", bruger=None, aarsag: str = ""
+    *, aktoer: Aktoer, dato: date, beskrivelse: str = "", erhvervshus, bruger=None,
+    aarsag: str = "",
 ) -> Samarbejdsaftale:
-    aftale = Samarbejdsaftale(aktoer=aktoer, dato=dato, beskrivelse=beskrivelse)
+    aftale = Samarbejdsaftale(aktoer=aktoer, dato=dato, beskrivelse=beskrivelse,
+                              erhvervshus=erhvervshus)
     return gem(aftale, bruger=bruger, aarsag=aarsag)
 
 

@@ -81,7 +81,7 @@ class Fremskridt:
 @task()
 def koer_import(koersel_id: int) -> str:
     """Run one dry run or import of the upload page; the answer is kept on the run."""
-    koersel = Importkoersel.objects.select_related("bruger").get(pk=koersel_id)
+    koersel = Importkoersel.objects.select_related("bruger", "erhvervshus").get(pk=koersel_id)
     if koersel.status != Importkoersel.Status.VENTER:
         return koersel.status  # run already (a task enqueued twice)
     Importkoersel.objects.filter(
@@ -96,7 +96,8 @@ def koer_import(koersel_id: int) -> str:
             raise FileNotFoundError("Filen fra uploaden er ikke gemt længere. Upload den igen.")
         svar = importer(
             sti.read_bytes(), koersel.filnavn, bruger=_bruger(koersel), dry_run=koersel.dry_run,
-            ark=koersel.ark or None, aarsag=koersel.aarsag, fremskridt=fremskridt,
+            ark=koersel.ark or None, erhvervshus=koersel.erhvervshus, aarsag=koersel.aarsag,
+            fremskridt=fremskridt,
         )
     except BaseException as exc:
         sti.unlink(missing_ok=True)

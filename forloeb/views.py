@@ -10,6 +10,10 @@ anyone else gets 403.
 Which records a user may change is ``forloeb.adgang``'s rule: a record the user may not change
 (another registrant's, or one in an approved period) opens read-only, saying why, and a POST to
 change or delete it gets that page back with 403. Every record's page shows its history.
+
+A user sees the records of their own houses only (``adgang.husets``): the lists, exports, front
+page counts and the company page's records; another house's record is not found (404). A new
+record belongs to the user's house, or to the one they choose when they belong to several.
 """
 
 from collections.abc import Callable
@@ -173,10 +177,10 @@ def kraever(handling: str):
 def oversigt(request):
     if "soeg" in request.GET:
         return _find_virksomhed(request.GET["soeg"])
-    tal = [(art, art.model.objects.aggregate(
+    tal = [(art, adgang.husets(art.model.objects.all(), request.user).aggregate(
         i_alt=Count("pk"), mine=Count("pk", filter=Q(oprettet_af=request.user)),
     )) for art in ARTER.values()]
-    mine_igangvaerende = Forloeb.objects.filter(
+    mine_igangvaerende = adgang.husets(Forloeb.objects.all(), request.user).filter(
         oprettet_af=request.user, slutdato__isnull=True
     ).count()
     return render(request, "forloeb/oversigt.html", {
@@ -189,12 +193,16 @@ def oversigt(request):
 @permission_required("forloeb.view_virksomhed", raise_exception=True)
 def virksomhed_side(request, cvr):
     virksomhed = get_object_or_404(Virksomhed.objects.select_related("kommune__region"), cvr=cvr)
+    bruger = request.user
     return render(request, "forloeb/virksomhed.html", {
         "virksomhed": virksomhed,
-        "forloeb": virksomhed.forloeb.prefetch_related("emner", "henvisninger__aktoer"),
-        "ai_tjek": virksomhed.ai_tjek.all(),
-        "programdeltagelser": virksomhed.programdeltagelser.all(),
-        "historik": selectors.virksomhed_historik(virksomhed),
+        "forloeb": adgang.husets(virksomhed.forloeb.all(), bruger).prefetch_related(
+            "emner", "henvisninger__aktoer"),
+        "ai_tjek": adgang.husets(virksomhed.ai_tjek.all(), bruger),
+        "programdeltagelser": adgang.husets(virksomhed.programdeltagelser.all(), bruger),
+        "historik": selectors.virksomhed_historik(
+            virksomhed, huse=None if adgang.ser_alle_huse(bruger)
+            else bruger.medlemskaber.values("erhvervshus")),
     })
 
 
@@ -225,7 +233,9 @@ def virksomhed_soeg(request):
 
 @kraever("view")
 def liste(request, art: Art):
-    filterset = art.filterset(request.GET or None, art.filterset.grundlag(), request=request)
+    filterset = art.filterset(request.GET or None,
+                              adgang.husets(art.filterset.grundlag(), request.user),
+                              request=request)
     tabel = art.tabel(filterset.qs, order_by_field="sortering", page_field="side")
     RequestConfig(request, paginate={"per_page": PR_SIDE}).configure(tabel)
     return render(request, "forloeb/liste.html", {
@@ -236,7 +246,9 @@ def liste(request, art: Art):
 
 @kraever("view")
 def eksport(request, art: Art):
-    filterset = art.filterset(request.GET or None, art.model.objects.all(), request=request)
+    filterset = art.filterset(request.GET or None,
+                              adgang.husets(art.model.objects.all(), request.user),
+                              request=request)
     navn = f"{art.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
     return xlsx_svar(skriv_arbejdsbog(art.ark(filterset.qs)), navn)
 
@@ -253,7 +265,8 @@ def opret(request, art: Art):
         return _efter_gem(request, art, gemt, allerede=True)
     if data is not None and saet.is_valid():
         instans = _gem(saet, lambda: art.opret(
-            **saet.felter(), **_virksomhed(valg, request.user), bruger=request.user,
+            **saet.felter(), **_hus(saet.form), **_virksomhed(valg, request.user),
+            bruger=request.user,
             aarsag=saet.aarsag,
         ))
         if instans is not None:
@@ -265,7 +278,7 @@ def opret(request, art: Art):
 
 @kraever("change")
 def ret(request, art: Art, **noegle):
-    instans = get_object_or_404(art.model, **noegle)
+    instans = get_object_or_404(adgang.husets(art.model.objects.all(), request.user), **noegle)
     vurdering = adgang.vurder(request.user, instans)
     data = request.POST if request.method == "POST" and vurdering.tilladt else None
     valg = _valg(request, data, instans.virksomhed) if art.med_virksomhed else None
@@ -283,7 +296,7 @@ def ret(request, art: Art, **noegle):
 
 @kraever("delete")
 def slet(request, art: Art, **noegle):
-    instans = get_object_or_404(art.model, **noegle)
+    instans = get_object_or_404(adgang.husets(art.model.objects.all(), request.user), **noegle)
     vurdering = adgang.vurder(request.user, instans, handling="slet")
     if not vurdering.tilladt:
         return render(request, "forloeb/slet.html", {
@@ -333,7 +346,8 @@ def forloeb_opret(request):
 @login_required
 @permission_required("forloeb.change_forloeb", raise_exception=True)
 def forloeb_ret(request, pk):
-    forloeb = get_object_or_404(Forloeb.objects.select_related("virksomhed"), pk=pk)
+    forloeb = get_object_or_404(
+        adgang.husets(Forloeb.objects.select_related("virksomhed"), request.user), pk=pk)
     vurdering = adgang.vurder(request.user, forloeb)
     data = request.POST if request.method == "POST" and vurdering.tilladt else None
     henvisninger = [{"id": h.pk, "aktoer": h.aktoer.navn, "dato": h.dato}
@@ -353,10 +367,22 @@ def forloeb_ret(request, pk):
 
 
 def _opret_form(request, form):
-    """A create form, with a reason field for an administrator while a period is approved."""
+    """A create form for the user's house (a choice, when they belong to several), with a reason
+    field for an administrator while a period is approved. A user of no house is refused."""
+    if adgang.hus_felt(form._meta.model) is not None:  # a company belongs to no house
+        forms.tilbyd_hus(form, request.user)
+        if form.erhvervshus is None and "erhvervshus" not in form.fields:
+            raise PermissionDenied(adgang.INTET_HUS)
     if adgang.er_administrator(request.user):
         forms.tilbyd_aarsag(form, laas.laaste_perioder())
     return form
+
+
+def _hus(form) -> dict:
+    """The house of a new record, when the form offered no choice: the user's only one."""
+    if "erhvervshus" in form.fields or not hasattr(form, "erhvervshus"):
+        return {}
+    return {"erhvervshus": form.erhvervshus}
 
 
 def _valg(request, data, virksomhed=None):
@@ -412,15 +438,23 @@ def _allerede_gemt(art, saet):
     validation, the record whose unique key the form ran into when all else sent is the same
     (virksomhed, programdeltagelse, samarbejdsaftale: ``forms.dublet_fejl``)."""
     if indsendelse_id := getattr(saet.form, "indsendelse_id", ""):
-        return art.model.objects.filter(ekstern_id=indsendelse_id).first()
+        return art.model.objects.filter(ekstern_id=indsendelse_id,
+                                        **_hus_filter(saet.form)).first()
     dublet = getattr(saet.form, "dublet", None)
     if dublet is not None and hasattr(saet.form, "cleaned_data") and saet.magen_til(dublet):
         return dublet
     return None
 
 
+def _hus_filter(form) -> dict:
+    hus = forms.formens_hus(form)
+    return {"erhvervshus": hus} if hus is not None else {}
+
+
 def _gem_forloeb(saet, bruger, forloeb=None):
     felter, m2m = _uden_m2m(ARTER["forloeb"], saet.felter())
+    if forloeb is None:
+        felter = {**_hus(saet.form), **felter}
     return services.forloeb_gem(
         forloeb=forloeb,
         virksomhed=_virksomhed(saet.valg, bruger)["virksomhed"],
@@ -434,8 +468,9 @@ def _gem_forloeb(saet, bruger, forloeb=None):
 
 
 def _efter_gem(request, art, instans, allerede=False, **naeste):
-    """"… er gemt" with a link to the record, then the list or (Gem og opret ny) a new form;
-    "… er allerede gemt" for a second submit of the same form (``allerede``)."""
+    """"… er gemt" with a link to the record, then the record's own page, where the user sees
+    what was saved (a list sorted by start date would hide it among the others), or (Gem og opret
+    ny) a new form; "… er allerede gemt" for a second submit of the same form (``allerede``)."""
     virksomhed = getattr(instans, "virksomhed", None)
     # A programdeltagelse names its company already.
     hvem = f" for {virksomhed.navn}" if virksomhed and str(virksomhed) not in str(instans) else ""
@@ -445,7 +480,7 @@ def _efter_gem(request, art, instans, allerede=False, **naeste):
     ))
     if request.POST.get("naeste") == "ny":
         return redirect(f"{art.url('opret')}?{urlencode(naeste)}" if naeste else art.url("opret"))
-    return redirect(art.url("liste"))
+    return redirect(art.side_url(instans))
 
 
 def _formularside(request, art, saet, instans=None, vurdering=None):
@@ -455,7 +490,7 @@ def _formularside(request, art, saet, instans=None, vurdering=None):
     ekstra = {}
     if art.slug == "forloeb":
         ekstra = {"aktoerer": sorted(a.navn for a in saet.henvisninger.aktoerer.values()),
-                  "raadgivere": filters.raadgivere()}
+                  "raadgivere": filters.raadgivere(request.user)}
     status = db.OPTAGET_STATUS if saet.optaget else 422 if saet.is_bound else 200
     if instans is not None:
         laest = not vurdering.tilladt
@@ -480,6 +515,7 @@ def _seneste(bruger, antal=10):
     for art in ARTER.values():
         if art.slug == "henvisning":
             continue  # entered with, and shown as, their forløb
-        seneste = art.filterset.grundlag().filter(oprettet_af=bruger).order_by("-oprettet")
+        seneste = adgang.husets(art.filterset.grundlag(), bruger).filter(
+            oprettet_af=bruger).order_by("-oprettet")
         poster += [(obj.oprettet, art, obj, art.side_url(obj)) for obj in seneste[:antal]]
     return sorted(poster, key=lambda p: p[0], reverse=True)[:antal]

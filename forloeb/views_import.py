@@ -43,6 +43,7 @@ from kontrakt.svar import xlsx_svar
 
 from . import adgang, laas, tasks
 from .arbejdsbog import ARK_NAVNE, skriv_skabelon
+from .arbejdsbog.ark import vist_navn
 from .importer import AARSAG_MAKS, for_stor_besked
 from .models import Importkoersel
 
@@ -61,13 +62,26 @@ class UploadForm(forms.Form):
     )
     ark = forms.ChoiceField(
         label="Ark (CSV-fil)", required=False,
-        choices=[("", "Efter filnavnet"), *((navn, navn) for navn in ARK_NAVNE)],
+        choices=[("", "Efter filnavnet"), *((navn, vist_navn(navn)) for navn in ARK_NAVNE)],
         help_text="Kun for en CSV-fil, hvis navn ikke er et arks, f.eks. udtraek.csv. En "
         "arbejdsbog (.xlsx) finder selv sine ark.",
     )
 
-    def __init__(self, *args, laaste_perioder=(), **kwargs):
+    def __init__(self, *args, laaste_perioder=(), bruger=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The house the import is for: a choice among the user's houses when they have several.
+        huse = adgang.brugerens_huse(bruger)
+        alle = list(huse[:2])
+        self.hus = alle[0] if len(alle) == 1 else None
+        self.uden_hus = not alle
+        if len(alle) > 1:
+            self.fields["erhvervshus"] = forms.ModelChoiceField(
+                queryset=huse, label="Erhvervshus", empty_label="Vælg hus",
+                help_text="Det erhvervshus importen er for; filens nye registreringer hører "
+                "til det.",
+                error_messages={"required": "Vælg det erhvervshus, importen er for.",
+                                "invalid_choice": "Vælg et af dine erhvervshuse."},
+            )
         if laaste_perioder:
             perioder = "; ".join(p.grund for p in laaste_perioder)
             self.fields["aarsag"] = forms.CharField(
@@ -75,6 +89,13 @@ class UploadForm(forms.Form):
                 help_text=f"Påkrævet, hvis filen ændrer registreringer i en godkendt periode "
                 f"({perioder}). Gemmes i historikken efter filens navn.",
             )
+
+    def clean(self):
+        data = super().clean()
+        if self.uden_hus:
+            raise forms.ValidationError(adgang.INTET_HUS)
+        data["erhvervshus"] = data.get("erhvervshus") or self.hus
+        return data
 
     def clean_fil(self):
         fil = self.cleaned_data["fil"]
@@ -96,13 +117,14 @@ def _kun_importoerer(request) -> None:
 def upload(request):
     _kun_importoerer(request)
     form = UploadForm(request.POST or None, request.FILES or None,
-                      laaste_perioder=laas.laaste_perioder())
+                      laaste_perioder=laas.laaste_perioder(), bruger=request.user)
     if request.method == "POST" and form.is_valid():
         _glem_proevekoersler(request.user)
         fil = form.cleaned_data["fil"]
         with transaction.atomic():  # the run and its task, or neither (no run waits forever)
             koersel = Importkoersel.objects.create(
-                bruger=request.user, filnavn=fil.name[:255], token=_gem_fil(fil.read()),
+                bruger=request.user, erhvervshus=form.cleaned_data["erhvervshus"],
+                filnavn=fil.name[:255], token=_gem_fil(fil.read()),
                 ark=form.cleaned_data["ark"] or "", aarsag=form.cleaned_data.get("aarsag", ""),
                 dry_run=True,
             )
@@ -131,7 +153,8 @@ def bekraeft(request):
         return redirect("importer:upload")
     with transaction.atomic():
         koersel = Importkoersel.objects.create(
-            bruger=request.user, filnavn=proeve.filnavn, token=proeve.token, ark=proeve.ark,
+            bruger=request.user, erhvervshus_id=proeve.erhvervshus_id, filnavn=proeve.filnavn,
+            token=proeve.token, ark=proeve.ark,
             aarsag=proeve.aarsag, dry_run=False, proevekoersel=proeve,
         )
         tasks.koer_import.enqueue(koersel.pk)
@@ -199,8 +222,8 @@ def status_data(run: Importkoersel) -> dict:
         tekst = f"{art} af {run.filnavn} kører."
         aktuelt = next((a for a in run.fremskridt or [] if a.get("aktuelt")), None)
         if aktuelt:
-            tekst += (f" Kontrollerer {aktuelt['ark']}." if aktuelt["kontrolleret"]
-                      else f" Læser {aktuelt['ark']}.")
+            tekst += (f" Kontrollerer {vist_navn(aktuelt['ark'])}." if aktuelt["kontrolleret"]
+                      else f" Læser {vist_navn(aktuelt['ark'])}.")
     elif run.status == Status.FAERDIG:
         tekst = f"{art} af {run.filnavn} er færdig."
     else:
@@ -209,7 +232,7 @@ def status_data(run: Importkoersel) -> dict:
     for a in run.fremskridt or []:
         laest, kontrolleret = a["laest"], a["kontrolleret"]
         ark.append({
-            "ark": a["ark"], "laest": laest, "kontrolleret": kontrolleret,
+            "ark": vist_navn(a["ark"]), "laest": laest, "kontrolleret": kontrolleret,
             "tekst": f"{_tal(kontrolleret)} af {_tal(laest)} rækker kontrolleret" if kontrolleret
             else f"{_tal(laest)} rækker læst",
         })

@@ -350,9 +350,11 @@ def _json_vaerdi(vaerdi):
 
 def laaste_perioder() -> list[LaastPeriode]:
     """Every approved period, for ``forloeb.laas`` (registered in ``RapporterConfig.ready``);
-    one query, without the snapshots. The reason names the newest version."""
+    one query, without the snapshots. The reason names the newest version; a period locks the
+    records of the approved contract's house only."""
     raekker = Godkendelse.objects.order_by("kontrakt_id", "periode", "-version").values(
-        "kontrakt_id", "kontrakt__aar", "periode", "version", "godkendt_af_navn", "tidspunkt"
+        "kontrakt_id", "kontrakt__aar", "periode", "version", "godkendt_af_navn", "tidspunkt",
+        "kontrakt__erhvervshus_id",
     )
     set_, ud = set(), []
     for r in raekker:
@@ -364,6 +366,7 @@ def laaste_perioder() -> list[LaastPeriode]:
             fra=periode.fra, til=periode.til,
             grund=(f"{periode.titel} er godkendt {dansk_dato(r['tidspunkt'])} af "
                    f"{r['godkendt_af_navn']} (version {r['version']})"),
+            erhvervshus_id=r["kontrakt__erhvervshus_id"],
         ))
     return ud
 

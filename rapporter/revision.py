@@ -276,7 +276,9 @@ def _byg(valgt: list[dict], perioder) -> list[Aendring]:
             url=None if raekke.rev_seneste == "-" else _url(model, raekke),
             felter=_felter(model, raekke, foer, m2m[valg["rev_model"]], navne),
             aarsag=raekke.history_change_reason or "",
-            berorer_godkendt=laas.laast(datoer, perioder) is not None,
+            berorer_godkendt=laas.laast(
+                datoer, perioder, erhvervshus_id=getattr(raekke, "erhvervshus_id", None),
+            ) is not None,
             model=valg["rev_model"],
             pk=getattr(raekke, model._meta.pk.attname),
         ))

@@ -1,4 +1,5 @@
-"""Small builders for hand-made record sets in tests; they go through the services."""
+"""Small builders for hand-made record sets in tests; they go through the services. Records
+belong to Erhvervshus Sjælland unless given ``erhvervshus``."""
 
 from datetime import date
 from itertools import count
@@ -24,6 +25,15 @@ def gyldigt_cvr(n: int) -> str:
                 return f"{kandidat}{rest}"
 
 
+def erhvervshus(navn="Erhvervshus Sjælland", *, region="1085"):
+    """The house named ``navn``, created in ``region`` if missing (Sjælland: as the 2025 fixture
+    names it)."""
+    from maal.models import Erhvervshus
+
+    hus = Erhvervshus.objects.filter(navn=navn).first()
+    return hus or Erhvervshus.objects.create(navn=navn, region_id=region)
+
+
 def virksomhed(*, kommune="330", stiftelsesdato=date(2000, 1, 1), cvr=None, navn=None):
     nr = next(_loebenr)
     return services.virksomhed_create(
@@ -33,12 +43,12 @@ def virksomhed(*, kommune="330", stiftelsesdato=date(2000, 1, 1), cvr=None, navn
 
 
 def forloeb(*, virksomhed_=None, type="kort", startdato=date(2025, 2, 1), slutdato=None,
-            henvist_til=(), **ekstra):
+            henvist_til=(), erhvervshus_=None, **ekstra):
     """A forløb; ``henvist_til`` names aktører (by name) referred to on its start date."""
     henvisninger = [
         {"aktoer": Aktoer.objects.get(navn=navn), "dato": startdato} for navn in henvist_til
     ]
     return services.forloeb_create(
         virksomhed=virksomhed_ or virksomhed(), type=type, startdato=startdato, slutdato=slutdato,
-        henvisninger=henvisninger, **ekstra,
+        henvisninger=henvisninger, erhvervshus=erhvervshus_ or erhvervshus(), **ekstra,
     )

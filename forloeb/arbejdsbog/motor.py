@@ -14,7 +14,7 @@ from .laes import FilFejl, laes_ark, laes_fil
 from .planer import planlaeg
 from .skriv import skriv
 from .svar import Fejl, Opgoerelse, Resultat, aarsag_fejl, aarsag_for
-from .tjek import Import
+from .tjek import HUSETS_ARK, Import
 
 Fremskridt = Callable[[str, int, int], None]
 
@@ -39,6 +39,7 @@ def importer(
     with translation.override("da"):
         imp = Import(filnavn, erhvervshus=erhvervshus, bruger=bruger, aarsag=aarsag,
                      fremskridt=fremskridt)
+        imp.dry_run = dry_run
         if aarsag_fejl(aarsag):
             imp.fejl.append(Fejl(aarsag_fejl(aarsag)))
             return imp.resultat()
@@ -47,6 +48,10 @@ def importer(
             # Without a readable file or header there are no rows to check against each other.
             return imp.resultat()
         planlaeg(imp)  # outside any transaction: SQLite's write lock waits for the writing
+        if not dry_run and not imp.fejl and imp.hus() is None and any(
+                navn in imp.raekker for navn in HUSETS_ARK):
+            imp.fejl.append(Fejl("Angiv, hvilket erhvervshus importen er for (--erhvervshus "
+                                 "NAVN); intet er gemt."))
         if dry_run or imp.fejl:
             return imp.resultat()
         try:

@@ -19,7 +19,7 @@ from ..models import (
 )
 from .ark import HENVISNING_AKTOERTYPER, liste
 from .svar import Fejl, kort
-from .tjek import Import, Post, i_bidder, model_for, unik_besked, vis
+from .tjek import HUSETS_ARK, Import, Post, i_bidder, model_for, unik_besked, vis
 
 AKTOERNAVN_FINDES = unik_besked(Aktoer, "aktoer_navn_unik_ci")
 
@@ -250,10 +250,10 @@ def aktiviteter(imp: Import, ark: str, raekker) -> None:
 def programmer(imp: Import, ark: str, raekker) -> None:
     findes = {}
     for bid in i_bidder(v.pk for v in imp.virksomheder.values() if v.pk):
-        for p in Programdeltagelse.objects.filter(virksomhed_id__in=bid):
+        for p in imp.husets(Programdeltagelse.objects.filter(virksomhed_id__in=bid)):
             findes[(p.virksomhed_id, p.program, p.dato)] = p
     sete = {}
-    taget = unik_besked(Programdeltagelse, "programdeltagelse_unik")
+    taget = unik_besked(Programdeltagelse, "programdeltagelse_unik_hus")
     for r in imp.gennem(ark, raekker):
         noegle = (r.v["cvr"], r.v["program"], r.v["dato"])
         dublet = r.laeselig("cvr", "program", "dato") and imp.dublet(
@@ -278,9 +278,10 @@ def programmer(imp: Import, ark: str, raekker) -> None:
 
 def samarbejdsaftaler(imp: Import, ark: str, raekker) -> None:
     """The klynge rule is ``Samarbejdsaftale.clean``'s, run on every row with a known aktør."""
-    findes = {(s.aktoer_id, s.dato): s for s in Samarbejdsaftale.objects.all()}
+    findes = {(s.aktoer_id, s.dato): s
+              for s in imp.husets(Samarbejdsaftale.objects.all())}
     sete = {}
-    taget = unik_besked(Samarbejdsaftale, "samarbejdsaftale_unik")
+    taget = unik_besked(Samarbejdsaftale, "samarbejdsaftale_unik_hus")
     for r in imp.gennem(ark, raekker):
         aktoer = imp.aktoer(ark, r, "aktoer", r.v["aktoer"]) if r.laeselig("aktoer") else None
         dublet = aktoer is not None and r.laeselig("dato") and imp.dublet(
@@ -306,7 +307,7 @@ def maalinger(imp: Import, ark: str, raekker) -> None:
     """Målinger of any year from 2015 on (``Maaling.clean``: a key the house measures, dated
     from 1 January of its year up to today)."""
     Maaling = model_for(ark)
-    hus = imp.hus(ark) if raekker else None
+    hus = (imp.hus(ark) or imp.maalingernes_hus(ark)) if raekker else None
     if hus is None:
         return
     findes = {}
@@ -343,7 +344,10 @@ PLANER = (
 
 
 def planlaeg(imp: Import) -> None:
-    """Check and plan every sheet read, outside any transaction."""
+    """Check and plan every sheet read, outside any transaction. A file with a sheet of a
+    house's records is for one house (``Import.hus``); without one, nothing is checked."""
+    if any(navn in imp.raekker for navn in HUSETS_ARK) and imp.hus() is None and imp.hus_mangler:
+        return
     imp.hent_eksisterende()
     for navn, plan in PLANER:
         if navn in imp.raekker:

@@ -43,6 +43,11 @@ KOLONNE_FOR_FELT = {
     "kommuner": "kommunekoder",
 }
 HVEM_FELTER = ("oprettet_af", "indtastet_af")  # set to the importing user, never from the file
+# Set to the import's house (``Import.hus``), never from the file.
+HUS_FELTER = ("erhvervshus",)
+# The sheets whose records belong to a house: an import with one of them is for a house.
+HUSETS_ARK = ("Forloeb", "Henvisninger", "AI-tjek", "Aktiviteter", "Programmer",
+              "Samarbejdsaftaler", "Maalinger")
 FELT_FOR_KOLONNE = {kolonne: felt for felt, kolonne in KOLONNE_FOR_FELT.items()}
 
 
@@ -97,6 +102,9 @@ class Import:
                  fremskridt=None):
         self.filnavn = Path(filnavn).name
         self.erhvervshus = erhvervshus
+        self._hus, self._hus_afgjort = None, False
+        self.dry_run = False
+        self.hus_mangler = False  # the house could not be decided (one error says why)
         self.bruger = bruger
         self.aarsag = aarsag
         self.fremskridt = fremskridt
@@ -227,7 +235,7 @@ class Import:
         try:
             # Who registered a record is never read from the file; checking that user would
             # cost a query per row.
-            objekt.full_clean(exclude=[*udelad, *HVEM_FELTER], validate_unique=False,
+            objekt.full_clean(exclude=[*udelad, *HVEM_FELTER, *HUS_FELTER], validate_unique=False,
                               validate_constraints=False)
         except ValidationError as exc:
             for felt, beskeder in exc.message_dict.items():
@@ -243,6 +251,8 @@ class Import:
                  noegle="", udelad=(), aendringer=()) -> None:
         """Count the row and, if it is new or changed and valid, keep it for writing."""
         opg = self.opg(ark)
+        if not self.i_huset(ark, raekke, objekt, ny=ny):
+            return
         if not ny and not felter and not m2m:
             opg.uaendrede += 1
             return
@@ -256,6 +266,22 @@ class Import:
         else:
             opg.aendrede += 1
             opg.aendringer.append(f"{kort(noegle)}: {', '.join(aendringer)}")
+
+    def i_huset(self, ark: str, raekke: Raekke, objekt, *, ny: bool) -> bool:
+        """A new record gets the import's house; an existing one must be that house's (ESCRM's
+        ids are national, so a row naming another house's record is an error, not a change of
+        house)."""
+        if adgang.hus_felt(type(objekt)) is None or self._hus is None:
+            return True
+        hus = adgang.hus_id(objekt)
+        if hus is None and ny and objekt._meta.model_name != "henvisning":
+            objekt.erhvervshus = self._hus
+            return True
+        if hus is None or hus == self._hus.pk:
+            return True
+        self.fejl_i(ark, raekke, "", f"{adgang.betegnelse(objekt)} hører til et andet "
+                                     f"erhvervshus; importen er for {self._hus}.")
+        return False
 
     def tilladt(self, ark: str, raekke: Raekke, objekt, *, ny: bool) -> bool:
         """``forloeb.adgang``'s rule for the importing user and this row: another's record, or
@@ -338,10 +364,22 @@ class Import:
                         "cifre, f.eks. 330 for Slagelse.")
         return bool(ukendte)
 
-    def hus(self, ark: str):
-        """The house målinger belong to: the one given, or the app's only one."""
-        if self.erhvervshus is not None:
-            return self.erhvervshus
+    def hus(self, ark: str | None = None):
+        """The house the import is for, decided once: the one given (one of the user's), else
+        the user's only house (without a user: none, and no house is checked). None, with one
+        error, when a user's cannot be decided."""
+        if not self._hus_afgjort:
+            self._hus_afgjort = True
+            self._hus = self._find_hus(ark)
+        return self._hus
+
+    def husets(self, qs):
+        """``qs`` narrowed to the import's house (not narrowed when it has none: a dry run
+        without a user)."""
+        return qs.filter(erhvervshus=self._hus) if self._hus is not None else qs
+
+    def maalingernes_hus(self, ark: str):
+        """For a dry run without a user, the house målinger belong to: the app's only one."""
         huse = list(apps.get_model("maal", "Erhvervshus").objects.all()[:2])
         if len(huse) == 1:
             return huse[0]
@@ -351,6 +389,36 @@ class Import:
             "Appen har flere erhvervshuse; angiv hvilket målingerne hører til (--erhvervshus).",
             ark=ark,
         ))
+        return None
+
+    def _find_hus(self, ark):
+        if self.erhvervshus is not None:
+            if self.bruger is not None and not adgang.i_husene(self.bruger, self.erhvervshus.pk):
+                self.fejl.append(Fejl(
+                    f"{adgang.navn(self.bruger)} er ikke medlem af {self.erhvervshus} og kan ikke "
+                    "importere for det hus.", ark=ark))
+                self.hus_mangler = True
+                return None
+            return self.erhvervshus
+        if self.bruger is None:
+            # Without a user (a dry run, or code) no owner, period or house is checked; such an
+            # import is written only for a house given (``motor``).
+            return None
+        huse = (adgang.brugerens_huse(self.bruger) if self.bruger is not None
+                else apps.get_model("maal", "Erhvervshus").objects.all())
+        huse = list(huse[:2])
+        if len(huse) == 1:
+            return huse[0]
+        if not huse:
+            besked = (f"{adgang.navn(self.bruger)} er ikke medlem af noget erhvervshus; bed en "
+                      "administrator om et medlemskab." if self.bruger is not None else
+                      "Appen har ingen erhvervshuse; registreringer kan ikke indlæses, før et "
+                      "hus er oprettet.")
+        else:
+            besked = ("Angiv, hvilket erhvervshus importen er for (--erhvervshus NAVN, på "
+                      "importsiden feltet Erhvervshus).")
+        self.fejl.append(Fejl(besked, ark=ark))
+        self.hus_mangler = True
         return None
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from forloeb import services
 from forloeb.models import Aktoer, Forloeb
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 from .conftest import log_ind
 
@@ -183,14 +184,18 @@ def fyld_lister():
             emner=["baeredygtighed", "digitalisering", "rekruttering"],
             henvist_til=["Innovationsfonden"],
         )
-    services.ai_tjek_create(virksomhed=virksomhed, dato=date(2025, 3, 1),
+    services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                            virksomhed=virksomhed, dato=date(2025, 3, 1),
                             ekstern_id="ESCRM-2025-AI0042", henvist_af_lokal_erhvervsservice=True)
-    services.aktivitet_create(type="faelles_aktivitet", dato=date(2025, 3, 1),
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="faelles_aktivitet", dato=date(2025, 3, 1),
                               titel="Morgenmøde om grøn omstilling i industrien",
                               ekstern_id="ESCRM-2025-A0007")
-    services.programdeltagelse_create(virksomhed=virksomhed, program="attraktive_arbejdspladser",
+    services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
+                                      virksomhed=virksomhed, program="attraktive_arbejdspladser",
                                       status="bevilget", dato=date(2025, 3, 1))
-    services.samarbejdsaftale_create(aktoer=Aktoer.objects.get(navn="CLEAN"),
+    services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
+                                     aktoer=Aktoer.objects.get(navn="CLEAN"),
                                      dato=date(2025, 3, 1), beskrivelse="Fælles klyngeindsats")
 
 
@@ -217,7 +222,7 @@ def test_a_cvr_failing_modulus_11_is_refused_as_it_is_typed(side, live_server, r
     side.keyboard.type("12345678")
     status = side.locator(".valgt")
     expect(status).to_have_text(
-        "CVR-nummeret 12345678 findes ikke: kontrolcifferet passer ikke (modulus 11).")
+        "12345678 er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke).")
     expect(status).to_have_class("valgt fejl")
     expect(status).to_have_css("color", "rgb(179, 38, 30)")  # red, not the green of a choice
     expect(side.get_by_label("Navn")).to_be_hidden()

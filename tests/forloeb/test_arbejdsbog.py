@@ -13,6 +13,7 @@ from forloeb import services
 from forloeb.arbejdsbog import ARK_NAVNE, normaliser_overskrift, skriv_arbejdsbog, skriv_skabelon
 from forloeb.models import AITjek, Aktoer, Forloeb, Henvisning, Virksomhed
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 # The headers exactly as IMPORTFORMAT.md names them.
 OVERSKRIFTER = {
@@ -54,7 +55,8 @@ def test_rows_use_the_import_layout_with_real_dates_lists_and_ja_nej():
     factories.forloeb(virksomhed_=virksomhed, ekstern_id="F-1", type="handlingsplan",
                       startdato=date(2025, 2, 1), emner=["eksport", "ai"],
                       henvist_til=["Innovationsfonden"])
-    services.ai_tjek_create(virksomhed=virksomhed, dato=date(2025, 3, 3), ekstern_id="AI-1",
+    services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                            virksomhed=virksomhed, dato=date(2025, 3, 3), ekstern_id="AI-1",
                             henvist_af_lokal_erhvervsservice=True)
     wb = aaben(skriv_arbejdsbog({
         "Virksomheder": Virksomhed.objects.all(), "Forloeb": Forloeb.objects.all(),

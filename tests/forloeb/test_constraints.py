@@ -21,6 +21,14 @@ from forloeb.models import (
     Virksomhed,
 )
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
+
+
+def HUS():  # noqa: N802
+    """Erhvervshus Sjælland's id, for records built without the services."""
+    from tests.factories import erhvervshus
+
+    return erhvervshus().pk
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +41,7 @@ def _afvist_af_databasen(opret):
 def test_slutdato_foer_startdato_afvises_af_databasen_og_af_validering():
     virksomhed = factories.virksomhed()
     _afvist_af_databasen(
-        lambda: Forloeb.objects.create(
+        lambda: Forloeb.objects.create(erhvervshus_id=HUS(),
             ekstern_id="X1", virksomhed=virksomhed, type="kort",
             startdato=date(2025, 3, 2), slutdato=date(2025, 3, 1),
         )
@@ -82,8 +90,9 @@ def test_ekstern_id_er_unikt(model):
         AITjek: {"virksomhed": virksomhed, "dato": date(2025, 1, 2)},
         Aktivitet: {"type": "event", "dato": date(2025, 1, 2), "titel": "Møde"},
     }[model]
-    model.objects.create(ekstern_id="SAMME", **felter)
-    _afvist_af_databasen(lambda: model.objects.create(ekstern_id="SAMME", **felter))
+    model.objects.create(ekstern_id="SAMME", erhvervshus_id=HUS(), **felter)
+    _afvist_af_databasen(lambda: model.objects.create(ekstern_id="SAMME", erhvervshus_id=HUS(),
+                                                                          **felter))
 
 
 def test_samme_henvisning_kan_ikke_registreres_to_gange():
@@ -100,18 +109,21 @@ def test_samme_henvisning_kan_ikke_registreres_to_gange():
 def test_programdeltagelse_er_unik_pr_virksomhed_program_og_dato():
     virksomhed = factories.virksomhed()
     data = {"virksomhed": virksomhed, "program": "smv_vaekstpilot", "dato": date(2025, 4, 1)}
-    services.programdeltagelse_create(status="bevilget", **data)
-    _afvist_af_databasen(lambda: Programdeltagelse.objects.create(status="afslag", **data))
+    services.programdeltagelse_create(erhvervshus=sjaelland_hus(), status="bevilget", **data)
+    _afvist_af_databasen(lambda: Programdeltagelse.objects.create(erhvervshus_id=HUS(),
+                                                                  status="afslag", **data))
 
 
 def test_samarbejdsaftale_er_unik_og_kun_med_klynger():
     klynge = Aktoer.objects.get(navn="MADE")
-    services.samarbejdsaftale_create(aktoer=klynge, dato=date(2025, 5, 1))
+    services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
+                                     aktoer=klynge, dato=date(2025, 5, 1))
     _afvist_af_databasen(
-        lambda: Samarbejdsaftale.objects.create(aktoer=klynge, dato=date(2025, 5, 1))
+        lambda: Samarbejdsaftale.objects.create(erhvervshus_id=HUS(),
+                                                aktoer=klynge, dato=date(2025, 5, 1))
     )
     with pytest.raises(ValidationError) as fejl:
-        services.samarbejdsaftale_create(
+        services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
             aktoer=Aktoer.objects.get(navn="Innovationsfonden"), dato=date(2025, 5, 1)
         )
     assert "erhvervsklynge" in fejl.value.message_dict["aktoer"][0]

@@ -27,8 +27,10 @@ from forloeb.models import (
     Henvisning,
     Virksomhed,
 )
+from maal.models import Medlemskab
 from maal.roller import ADMINISTRATOR, REGISTRANT
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, bog
 from tests.forloeb.test_views_forloeb import redigering
 
@@ -44,6 +46,7 @@ def anne(django_user_model):
     bruger = django_user_model.objects.create_user(
         username="anne", password="hemmeligt-kodeord", first_name="Anne", last_name="Hansen")
     bruger.groups.add(Group.objects.get(name=REGISTRANT))
+    Medlemskab.objects.create(bruger=bruger, erhvervshus=sjaelland_hus())
     return bruger
 
 
@@ -63,23 +66,26 @@ def registrer(slug, bruger):
             return post, post.cvr, {"cvr": post.cvr, "navn": "Annes Firma A/S",
                                     "kommune": "330", "stiftelsesdato": "2001-01-01"}
         if slug == "ai_tjek":
-            post = services.ai_tjek_create(virksomhed=virksomhed, dato=date(2025, 3, 1),
+            post = services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                           virksomhed=virksomhed, dato=date(2025, 3, 1),
                                            ekstern_id="AI-ANNE", bruger=bruger)
             return post, post.pk, {"virksomhed-soeg": virksomhed.cvr, "dato": "2025-03-02",
                                    "ekstern_id": "AI-ANNE"}
         if slug == "aktivitet":
-            post = services.aktivitet_create(type="event", dato=date(2025, 3, 1), titel="Møde",
+            post = services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                                             type="event", dato=date(2025, 3, 1), titel="Møde",
                                              ekstern_id="A-ANNE", bruger=bruger)
             return post, post.pk, {"type": "event", "titel": "Morgenmøde", "dato": "2025-03-01",
                                    "fyrtaarn": "", "ekstern_id": "A-ANNE"}
         if slug == "programdeltagelse":
-            post = services.programdeltagelse_create(
+            post = services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
                 virksomhed=virksomhed, program="smv_vaekstpilot", status="ansoegt",
                 dato=date(2025, 3, 1), bruger=bruger)
             return post, post.pk, {"virksomhed-soeg": virksomhed.cvr, "program": "smv_vaekstpilot",
                                    "status": "bevilget", "dato": "2025-03-01"}
         klynge = Aktoer.objects.get(navn="CLEAN")
-        post = services.samarbejdsaftale_create(aktoer=klynge, dato=date(2025, 3, 1),
+        post = services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
+                                                aktoer=klynge, dato=date(2025, 3, 1),
                                                 bruger=bruger)
         return post, post.pk, {"aktoer": klynge.pk, "dato": "2025-03-01",
                                "beskrivelse": "Aftale om fælles events"}
@@ -187,6 +193,7 @@ def test_the_history_on_a_records_page_says_what_changed_from_what_to_what(
 def test_an_administrator_by_group_alone_is_an_administrator(client, django_user_model, anne):
     chef = django_user_model.objects.create_user(username="chef", password="x" * 12)
     chef.groups.add(Group.objects.get(name=ADMINISTRATOR))
+    Medlemskab.objects.create(bruger=chef, erhvervshus=sjaelland_hus())  # of the record's house
     post, noegle, data = registrer("aktivitet", anne)
     client.force_login(chef)
     assert client.post(ret_url("aktivitet", noegle), {**data, "aarsag": "Titel rettet"}
@@ -197,7 +204,8 @@ def test_an_administrator_by_group_alone_is_an_administrator(client, django_user
 def test_a_record_without_an_owner_is_changed_by_administrators_only(
     client, registrant, administrator
 ):
-    tjek = services.ai_tjek_create(virksomhed=factories.virksomhed(), dato=date(2025, 3, 1),
+    tjek = services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                   virksomhed=factories.virksomhed(), dato=date(2025, 3, 1),
                                    ekstern_id="AI-DEMO")  # demo data: no registrant
     data = {"virksomhed-soeg": tjek.virksomhed.cvr, "dato": "2025-03-02", "ekstern_id": "AI-DEMO"}
     client.force_login(registrant)

@@ -16,6 +16,7 @@ from forloeb.forms import (
 )
 from forloeb.models import Aktoer
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,8 @@ def test_aktivitet_choices_are_grouped_and_leave_out_private_advisers_not_chosen
     assert form["partnere"].grupper[0][0] == "Lokal erhvervsservice"
     assert "Revisor Hansen" not in str(form["partnere"])
 
-    aktivitet = services.aktivitet_create(type="event", dato=date(2025, 3, 1), titel="Møde",
+    aktivitet = services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                                          type="event", dato=date(2025, 3, 1), titel="Møde",
                                           partnere=[privat])
     assert "Revisor Hansen" in str(AktivitetForm(instance=aktivitet)["partnere"])
 

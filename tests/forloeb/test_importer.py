@@ -23,6 +23,7 @@ from forloeb.models import (
     Virksomhed,
 )
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 FORLOEB_OVERSKRIFT = ["ekstern_id", "cvr", "type", "startdato", "slutdato", "raadgiver", "emner",
                       "fyrtaarn"]
@@ -85,16 +86,19 @@ def registreringer(kontrakt_2025):
                       emner=["ai", "eksport"], fyrtaarn="femern",
                       henvist_til=["Innovationsfonden", "Eksportrådet"])
     factories.forloeb(virksomhed_=konsulent, ekstern_id="F-2", startdato=date(2025, 2, 1))
-    services.ai_tjek_create(virksomhed=konsulent, dato=date(2025, 4, 1), ekstern_id="AI-1",
+    services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                            virksomhed=konsulent, dato=date(2025, 4, 1), ekstern_id="AI-1",
                             henvist_af_lokal_erhvervsservice=True)
-    services.aktivitet_create(
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
         type="faelles_aktivitet", dato=date(2025, 5, 1), titel="Fælles morgenmøde",
         partnere=[Aktoer.objects.get(navn="Lokal erhvervsservice Slagelse")],
         kommuner=["330", "340"], ekstern_id="A-1",
     )
-    services.programdeltagelse_create(virksomhed=hyperlink, program="smv_vaekstpilot",
+    services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
+                                      virksomhed=hyperlink, program="smv_vaekstpilot",
                                       status="bevilget", dato=date(2025, 3, 15))
-    services.samarbejdsaftale_create(aktoer=Aktoer.objects.get(navn="BLOXHUB"),
+    services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
+                                     aktoer=Aktoer.objects.get(navn="BLOXHUB"),
                                      dato=date(2025, 2, 20), beskrivelse="Byggeri og by")
     maaling_create(erhvervshus=kontrakt_2025.erhvervshus, noegle="M3.nps", aar=2025,
                    vaerdi=Decimal("71.40"), dato=date(2025, 6, 1), kilde="ERST")

@@ -26,6 +26,7 @@ from forloeb.models import AKTOER_NAVN_FINDES, Aktoer, Samarbejdsaftale
 from maal.services import maaling_create
 from rapporter.forms import MaalingForm
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, VIRKSOMHED_OVERSKRIFT, bog
 
 IDAG = datetime(2025, 7, 15, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
@@ -87,7 +88,7 @@ AKTOERFORM = modelform_factory(Aktoer, fields=["navn", "type"])  # as the admin 
 REGLER = [
     (
         "CVR skal bestå modulus 11-kontrollen",
-        f"CVR-nummeret {UGYLDIGT_CVR} findes ikke: kontrolcifferet passer ikke (modulus 11).",
+        f"{UGYLDIGT_CVR} er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke).",
         lambda r: VirksomhedForm(data={"cvr": UGYLDIGT_CVR, "navn": "X", "kommune": "330",
                                        "stiftelsesdato": "2001-01-01"}),
         lambda r: services.virksomhed_create(cvr=UGYLDIGT_CVR, navn="X", kommune="330",
@@ -108,7 +109,8 @@ REGLER = [
         "et forløbs slutdato ligger ikke før startdatoen",
         "Slutdatoen kan ikke ligge før startdatoen.",
         lambda r: ForloebForm(data=forloeb_data(slutdato="2025-01-15")),
-        lambda r: services.forloeb_create(virksomhed=r["virksomhed"], type="kort",
+        lambda r: services.forloeb_create(erhvervshus=sjaelland_hus(),
+                                          virksomhed=r["virksomhed"], type="kort",
                                           startdato=date(2025, 2, 1),
                                           slutdato=date(2025, 1, 15)),
         lambda r: dict(zip(("Virksomheder", "Forloeb"),
@@ -118,7 +120,8 @@ REGLER = [
         "et forløbs slutdato ligger ikke i fremtiden",
         "Slutdatoen ligger i fremtiden.",
         lambda r: ForloebForm(data=forloeb_data(slutdato="2025-08-01")),
-        lambda r: services.forloeb_create(virksomhed=r["virksomhed"], type="kort",
+        lambda r: services.forloeb_create(erhvervshus=sjaelland_hus(),
+                                          virksomhed=r["virksomhed"], type="kort",
                                           startdato=date(2025, 2, 1), slutdato=date(2025, 8, 1)),
         lambda r: dict(zip(("Virksomheder", "Forloeb"),
                            forloeb_raekke(date(2025, 2, 1), date(2025, 8, 1)), strict=True)),
@@ -127,7 +130,8 @@ REGLER = [
         "en registrering ligger i kontraktårene",
         "Datoen 01-06-2013 ligger uden for kontraktårene (2015–2026).",
         lambda r: AITjekForm(data={"dato": "2013-06-01", "ekstern_id": ""}),
-        lambda r: services.ai_tjek_create(virksomhed=r["virksomhed"], dato=date(2013, 6, 1)),
+        lambda r: services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                          virksomhed=r["virksomhed"], dato=date(2013, 6, 1)),
         lambda r: {"Virksomheder": [VIRKSOMHED_OVERSKRIFT, VIRKSOMHED],
                    "AI_tjek": [["ekstern_id", "cvr", "dato", "henvist_af_lokal_erhvervsservice"],
                                ["AI-9", CVR, date(2013, 6, 1), "nej"]]},
@@ -136,7 +140,8 @@ REGLER = [
         "en samarbejdsaftale indgås med en klynge",
         Samarbejdsaftale.KUN_KLYNGE,
         lambda r: aftale_form(r["statslig"]),
-        lambda r: services.samarbejdsaftale_create(aktoer=r["statslig"], dato=date(2025, 3, 1)),
+        lambda r: services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
+                                                   aktoer=r["statslig"], dato=date(2025, 3, 1)),
         lambda r: {"Samarbejdsaftaler": [["aktoer", "dato", "beskrivelse"],
                                          [r["statslig"].navn, date(2025, 3, 1), ""]]},
     ),
@@ -144,7 +149,7 @@ REGLER = [
         "en virksomhed står én gang i et program på en dato",
         "Virksomheden er allerede registreret i programmet den dato.",
         lambda r: program_form(r["i_program"]),
-        lambda r: services.programdeltagelse_create(
+        lambda r: services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
             virksomhed=r["i_program"], program="smv_vaekstpilot", status="bevilget",
             dato=date(2025, 3, 1)),
         lambda r: {"Virksomheder": [VIRKSOMHED_OVERSKRIFT, VIRKSOMHED],
@@ -184,7 +189,8 @@ def poster(kontrakt_2025):
     """The records the rules' bad records meet: a company, one in a program on 1 March, a state
     aktør and an aktør the new names clash with."""
     i_program = factories.virksomhed()
-    services.programdeltagelse_create(virksomhed=i_program, program="smv_vaekstpilot",
+    services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
+                                      virksomhed=i_program, program="smv_vaekstpilot",
                                       status="ansoegt", dato=date(2025, 3, 1))
     services.aktoer_create(navn="Væksthus Nord", type="statslig")
     return {

@@ -9,6 +9,7 @@ import pytest
 from forloeb import selectors, services
 from forloeb.models import Virksomhed
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,8 @@ def test_a_like_wildcard_in_the_search_is_a_plain_character(navne):
 def test_a_record_moved_to_another_company_shows_on_both(registrant, django_assert_num_queries):
     a = factories.virksomhed(navn="Gammel ApS")
     b = factories.virksomhed(navn="Ny ApS")
-    tjek = services.ai_tjek_create(virksomhed=a, dato=date(2025, 3, 1), ekstern_id="AI-9",
+    tjek = services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                   virksomhed=a, dato=date(2025, 3, 1), ekstern_id="AI-9",
                                    bruger=registrant)
     services.opdater(tjek, virksomhed=b, bruger=registrant, aarsag="Forkert virksomhed")
 

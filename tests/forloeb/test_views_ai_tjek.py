@@ -8,6 +8,13 @@ from django.urls import reverse
 from forloeb.models import AITjek, Virksomhed
 from tests import factories
 
+
+def HUS():  # noqa: N802
+    """Erhvervshus Sjælland's id, for records built without the services."""
+    from tests.factories import erhvervshus
+
+    return erhvervshus().pk
+
 pytestmark = pytest.mark.django_db
 
 OPRET = reverse("forloeb:ai_tjek_opret")
@@ -60,7 +67,8 @@ def test_errors_are_shown_and_the_input_kept(logget_ind, felter, besked):
 
 def test_edit_and_delete(logget_ind, registrant):
     tjek = factories.virksomhed()
-    tjek = AITjek.objects.create(ekstern_id="AI-1", virksomhed=tjek, dato=date(2025, 3, 1),
+    tjek = AITjek.objects.create(erhvervshus_id=HUS(),
+                                 ekstern_id="AI-1", virksomhed=tjek, dato=date(2025, 3, 1),
                                  oprettet_af=registrant)
     url = reverse("forloeb:ai_tjek_ret", args=[tjek.pk])
     side = logget_ind.get(url).content.decode()
@@ -100,7 +108,8 @@ def test_the_escrm_id_is_kept_so_a_later_import_recognises_the_ai_tjek(logget_in
 
 def test_an_escrm_id_already_in_use_is_refused_next_to_the_field(logget_ind):
     virksomhed = factories.virksomhed()
-    AITjek.objects.create(ekstern_id="ESCRM-1", virksomhed=virksomhed, dato=date(2025, 3, 1))
+    AITjek.objects.create(erhvervshus_id=HUS(),
+                          ekstern_id="ESCRM-1", virksomhed=virksomhed, dato=date(2025, 3, 1))
     svar = logget_ind.post(OPRET, formdata(**{"virksomhed-soeg": virksomhed.cvr,
                                               "ekstern_id": "ESCRM-1"}))
     side = svar.content.decode()

@@ -20,6 +20,14 @@ from forloeb.models import (
     Virksomhed,
 )
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
+
+
+def HUS():  # noqa: N802
+    """Erhvervshus Sjælland's id, for records built without the services."""
+    from tests.factories import erhvervshus
+
+    return erhvervshus().pk
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +49,7 @@ def _virksomhed(ident, kommune="330", cvr=None, bruger=None):
 
 def forloeb(ident, *, kommune="330", cvr=None, bruger=None, henvist_til=(), **felter):
     felter = {"type": "kort", "startdato": FEB, "slutdato": MAR, **felter}
-    return services.forloeb_create(
+    return services.forloeb_create(erhvervshus=sjaelland_hus(),
         virksomhed=_virksomhed(ident, kommune, cvr), ekstern_id=ident, bruger=bruger,
         henvisninger=[{"aktoer": Aktoer.objects.get(navn=n), "dato": FEB} for n in henvist_til],
         **felter,
@@ -51,7 +59,8 @@ def forloeb(ident, *, kommune="330", cvr=None, bruger=None, henvist_til=(), **fe
 def virksomhed(ident, *, kommune="330", cvr=None, bruger=None, forloeb=None):
     v = _virksomhed(ident, kommune, cvr, bruger)
     if forloeb is not None:
-        services.forloeb_create(virksomhed=v, **{"type": "kort", "startdato": FEB, **forloeb})
+        services.forloeb_create(erhvervshus=sjaelland_hus(),
+                                virksomhed=v, **{"type": "kort", "startdato": FEB, **forloeb})
     return v
 
 
@@ -60,19 +69,20 @@ def henvisning(ident, *, aktoer="Innovationsfonden", **felter):
 
 
 def ai_tjek(ident, *, kommune="330", cvr=None, bruger=None, **felter):
-    return services.ai_tjek_create(virksomhed=_virksomhed(ident, kommune, cvr), ekstern_id=ident,
+    return services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                   virksomhed=_virksomhed(ident, kommune, cvr), ekstern_id=ident,
                                    bruger=bruger, **{"dato": MAR, **felter})
 
 
 def aktivitet(ident, *, partnere=(), **felter):
-    return services.aktivitet_create(
+    return services.aktivitet_create(erhvervshus=sjaelland_hus(),
         titel=ident, ekstern_id=ident, partnere=Aktoer.objects.filter(navn__in=partnere),
         **{"type": "event", "dato": MAR, **felter},
     )
 
 
 def programdeltagelse(ident, *, kommune="330", cvr=None, bruger=None, **felter):
-    return services.programdeltagelse_create(
+    return services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
         virksomhed=_virksomhed(ident, kommune, cvr), bruger=bruger,
         **{"program": "smv_vaekstpilot", "status": "ansoegt", "dato": MAR, **felter},
     )
@@ -80,7 +90,7 @@ def programdeltagelse(ident, *, kommune="330", cvr=None, bruger=None, **felter):
 
 def samarbejdsaftale(ident, *, klynge=None, **felter):
     klynge = klynge or ("CLEAN" if ident == TRAEF else "BLOXHUB")  # one aftale a klynge a day
-    return services.samarbejdsaftale_create(
+    return services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
         aktoer=Aktoer.objects.get(navn=klynge), beskrivelse=ident, **{"dato": MAR, **felter}
     )
 
@@ -218,7 +228,8 @@ def test_the_list_sorts_by_a_column_and_says_so(client, registrant):
 def test_fifty_rows_a_page(client, registrant):
     v = factories.virksomhed()
     Forloeb.objects.bulk_create(
-        Forloeb(ekstern_id=f"F-{i:03}", virksomhed=v, type="kort", startdato=FEB)
+        Forloeb(erhvervshus_id=HUS(),
+                ekstern_id=f"F-{i:03}", virksomhed=v, type="kort", startdato=FEB)
         for i in range(51)
     )
     client.force_login(registrant)
@@ -244,7 +255,7 @@ def fyld(fra, til):
     )
     dag = [date(2020, 1, 1) + timedelta(days=i) for i in nr]
     forloeb_ = Forloeb.objects.bulk_create(
-        Forloeb(ekstern_id=f"M-{i}", virksomhed=v, type="kort", startdato=d,
+        Forloeb(erhvervshus_id=HUS(), ekstern_id=f"M-{i}", virksomhed=v, type="kort", startdato=d,
                 slutdato=d if i % 3 else None, raadgiver=f"Rådgiver {i % 7}")
         for i, v, d in zip(nr, virksomheder, dag, strict=True)
     )
@@ -256,11 +267,12 @@ def fyld(fra, til):
         for i, f in zip(nr, forloeb_, strict=True)
     )
     AITjek.objects.bulk_create(
-        AITjek(ekstern_id=f"AI-M-{i}", virksomhed=v, dato=d)
+        AITjek(erhvervshus_id=HUS(), ekstern_id=f"AI-M-{i}", virksomhed=v, dato=d)
         for i, v, d in zip(nr, virksomheder, dag, strict=True)
     )
     aktiviteter = Aktivitet.objects.bulk_create(
-        Aktivitet(ekstern_id=f"A-M-{i}", type="event", dato=d, titel=f"Møde {i}")
+        Aktivitet(erhvervshus_id=HUS(),
+                  ekstern_id=f"A-M-{i}", type="event", dato=d, titel=f"Møde {i}")
         for i, d in zip(nr, dag, strict=True)
     )
     Aktivitet.partnere.through.objects.bulk_create(
@@ -272,11 +284,12 @@ def fyld(fra, til):
         for a in aktiviteter for k in ("259", "265")
     )
     Programdeltagelse.objects.bulk_create(
-        Programdeltagelse(virksomhed=v, program="smv_vaekstpilot", status="bevilget", dato=d)
+        Programdeltagelse(erhvervshus_id=HUS(),
+                          virksomhed=v, program="smv_vaekstpilot", status="bevilget", dato=d)
         for v, d in zip(virksomheder, dag, strict=True)
     )
     Samarbejdsaftale.objects.bulk_create(
-        Samarbejdsaftale(aktoer=klynger[i % len(klynger)], dato=d)
+        Samarbejdsaftale(erhvervshus_id=HUS(), aktoer=klynger[i % len(klynger)], dato=d)
         for i, d in zip(nr, dag, strict=True)
     )
 

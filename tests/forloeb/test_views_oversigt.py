@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from forloeb import services
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,8 @@ URL = reverse("forloeb:oversigt")
 def test_the_front_page_links_to_every_form_and_shows_the_users_latest(client, registrant,
                                                                         administrator):
     mit = factories.forloeb(bruger=registrant, slutdato=None, ekstern_id="F-MIT")
-    services.ai_tjek_create(virksomhed=mit.virksomhed, dato=date(2025, 3, 1), bruger=registrant,
+    services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                            virksomhed=mit.virksomhed, dato=date(2025, 3, 1), bruger=registrant,
                             ekstern_id="AI-MIT")
     factories.forloeb(bruger=administrator, ekstern_id="F-ANDENS")
     client.force_login(registrant)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from forloeb import services
 from forloeb.models import Programdeltagelse
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_a_programdeltagelse_is_saved(logget_ind, registrant):
 
 def test_the_same_company_program_and_date_twice_is_an_error_next_to_the_date(logget_ind):
     virksomhed = factories.virksomhed()
-    eksisterende = services.programdeltagelse_create(
+    eksisterende = services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
         virksomhed=virksomhed, program="smv_vaekstpilot", status="ansoegt", dato=date(2025, 6, 1))
     svar = logget_ind.post(OPRET, {
         "virksomhed-soeg": virksomhed.cvr, "program": "smv_vaekstpilot", "status": "bevilget",
@@ -54,7 +55,7 @@ def test_the_same_company_program_and_date_twice_is_an_error_next_to_the_date(lo
 def test_another_program_the_same_day_or_the_record_itself_is_no_duplicate(logget_ind,
                                                                          registrant):
     virksomhed = factories.virksomhed()
-    deltagelse = services.programdeltagelse_create(
+    deltagelse = services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
         virksomhed=virksomhed, program="smv_vaekstpilot", status="ansoegt", dato=date(2025, 6, 1),
         bruger=registrant)
     data = {"virksomhed-soeg": virksomhed.cvr, "program": "attraktive_arbejdspladser",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from forloeb import services
 from forloeb.models import Aktoer, Forloeb
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +27,15 @@ def urls(registrant):
     poster = {
         "forloeb": f,
         "virksomhed": v,
-        "ai_tjek": services.ai_tjek_create(virksomhed=v, dato=date(2025, 3, 1), **hvem),
-        "aktivitet": services.aktivitet_create(type="event", dato=date(2025, 3, 1), titel="Møde",
+        "ai_tjek": services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                           virksomhed=v, dato=date(2025, 3, 1), **hvem),
+        "aktivitet": services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                                               type="event", dato=date(2025, 3, 1), titel="Møde",
                                                **hvem),
-        "programdeltagelse": services.programdeltagelse_create(
+        "programdeltagelse": services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
             virksomhed=v, program="smv_vaekstpilot", status="ansoegt", dato=date(2025, 3, 1),
             **hvem),
-        "samarbejdsaftale": services.samarbejdsaftale_create(
+        "samarbejdsaftale": services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
             aktoer=Aktoer.objects.get(navn="CLEAN"), dato=date(2025, 3, 1), **hvem),
     }
     sider = [reverse("forloeb:oversigt"), reverse("forloeb:virksomhed_soeg") + "?q=te",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from forloeb import services
 from forloeb.models import AITjek, Virksomhed
 from tests import factories
+from tests.factories import erhvervshus as sjaelland_hus
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,10 @@ def test_the_company_page_shows_facts_and_the_whole_history_with_the_house(
                                       stiftelsesdato=date(2019, 8, 1))
     forloeb = factories.forloeb(virksomhed_=virksomhed, type="handlingsplan",
                                 startdato=date(2025, 1, 10), henvist_til=["Innovationsfonden"])
-    services.ai_tjek_create(virksomhed=virksomhed, dato=date(2025, 2, 3), ekstern_id="AI-77")
-    services.programdeltagelse_create(virksomhed=virksomhed, program="attraktive_arbejdspladser",
+    services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                            virksomhed=virksomhed, dato=date(2025, 2, 3), ekstern_id="AI-77")
+    services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
+                                      virksomhed=virksomhed, program="attraktive_arbejdspladser",
                                       status="bevilget", dato=date(2025, 3, 4))
     side = side_for(logget_ind, virksomhed)
     for tekst in ("<h1>Fjord Food ApS</h1>", virksomhed.cvr, "Køge", "Region Sjælland",
@@ -109,7 +112,8 @@ def test_company_errors_are_shown_with_the_input_kept(logget_ind, felter, besked
 
 
 def test_a_company_with_registrations_cannot_be_deleted_but_one_without_can(logget_ind):
-    tjek = services.ai_tjek_create(virksomhed=factories.virksomhed(), dato=date(2025, 2, 3))
+    tjek = services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                   virksomhed=factories.virksomhed(), dato=date(2025, 2, 3))
     url = reverse("forloeb:virksomhed_slet", args=[tjek.virksomhed.cvr])
     svar = logget_ind.post(url, {"aarsag": "Oprettet ved en fejl"})
     assert "Virksomheden har registreringer og kan ikke slettes" in svar.content.decode()
@@ -152,7 +156,8 @@ def test_a_record_moved_to_another_company_shows_what_changed_on_both_pages(
 ):
     a = factories.virksomhed(navn="Gammel Smedje ApS")
     b = factories.virksomhed(navn="Ny Smedje ApS")
-    tjek = services.ai_tjek_create(virksomhed=a, dato=date(2025, 3, 1), ekstern_id="AI-9",
+    tjek = services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                   virksomhed=a, dato=date(2025, 3, 1), ekstern_id="AI-9",
                                    bruger=registrant)
     svar = logget_ind.post(reverse("forloeb:ai_tjek_ret", args=[tjek.pk]), {
         "virksomhed-soeg": b.cvr, "dato": "2025-03-01", "ekstern_id": "AI-9",

@@ -18,6 +18,7 @@ from maal.models import Indikator, Maal
 from maal.parametre import SKEMAER
 from rapporter import beregning, selectors
 from rapporter.arter import ARTER, Art, Optaelling, art, registrer
+from tests.factories import erhvervshus as sjaelland_hus
 
 IDAG = date(2025, 7, 15)
 H1 = {"aar": 2025, "periode": "H1"}
@@ -62,7 +63,8 @@ def _forespoergsler(klient, url) -> int:
 @time_machine.travel(IDAG, tick=False)
 def test_an_eighth_kind_is_its_module(kontrakt_2025, laeser_klient, ottende_art):
     for dag in (date(2025, 3, 1), date(2025, 6, 30), date(2025, 7, 1)):  # the last after H1
-        services.aktivitet_create(type="klyngearrangement", dato=dag, titel=f"Møde {dag}")
+        services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                                  type="klyngearrangement", dato=dag, titel=f"Møde {dag}")
     foer = _forespoergsler(laeser_klient, reverse("rapporter:status"))
     # Created directly: Indikator.Art (and so the admin) would need the new choice too.
     Indikator.objects.create(

@@ -24,6 +24,7 @@ from rapporter.excel import rapport_arbejdsbog
 from rapporter.resultater import rapport_for
 from rapporter.views import rapport_xlsx
 from tests import factories as f
+from tests.factories import erhvervshus as sjaelland_hus
 
 KBH = ZoneInfo("Europe/Copenhagen")
 IDAG = date(2025, 7, 15)
@@ -58,12 +59,14 @@ def datasaet(kontrakt_2025):
     ]:
         f.forloeb(ekstern_id=eid, type=type_, virksomhed_=v, startdato=start, slutdato=slut,
                   henvist_til=[henvist] if henvist else ())
-    services.ai_tjek_create(virksomhed=slagelse, dato=date(2025, 2, 1), ekstern_id="AI-1")
-    services.aktivitet_create(
+    services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                            virksomhed=slagelse, dato=date(2025, 2, 1), ekstern_id="AI-1")
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
         type="faelles_aktivitet", dato=date(2025, 3, 1), titel="Fælles morgenmøde",
         partnere=[Aktoer.objects.get(navn="Lokal erhvervsservice Greve")], ekstern_id="A-1",
     )
-    services.samarbejdsaftale_create(aktoer=Aktoer.objects.get(navn="BLOXHUB"),
+    services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
+                                     aktoer=Aktoer.objects.get(navn="BLOXHUB"),
                                      dato=date(2025, 3, 1))
     maaling_create(erhvervshus=kontrakt_2025.erhvervshus, noegle="M3.nps", aar=2025,
                    vaerdi=Decimal("72"), dato=date(2025, 5, 15),
@@ -346,9 +349,11 @@ def test_a_lighthouse_milestone_lists_the_records_tagged_with_it(datasaet):
     from forloeb.models import Forloeb
 
     Forloeb.objects.filter(ekstern_id__in=["K1", "K4"]).update(fyrtaarn="femern")
-    services.aktivitet_create(type="event", dato=date(2025, 4, 2), titel="Femern-dag",
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="event", dato=date(2025, 4, 2), titel="Femern-dag",
                               fyrtaarn="femern", ekstern_id="A-F")
-    services.aktivitet_create(type="event", dato=date(2025, 4, 3), titel="Biodag",
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="event", dato=date(2025, 4, 3), titel="Biodag",
                               fyrtaarn="biosolutions", ekstern_id="A-B")
     rapport = rapport_for(datasaet, Periode.h1(2025), idag=IDAG, beregnet=BEREGNET)
     ws = load_workbook(io.BytesIO(rapport_arbejdsbog(rapport)))["Mål 15"]

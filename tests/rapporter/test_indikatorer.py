@@ -27,6 +27,7 @@ from rapporter.beregning import Periode
 from rapporter.resultater import indikator_resultater
 from rapporter.selectors import indikator_poster
 from tests import factories as f
+from tests.factories import erhvervshus as sjaelland_hus
 
 H1 = Periode.h1(2025)
 IDAG = date(2025, 7, 15)  # H1 is over: forventet = target × 181 / 365
@@ -173,7 +174,8 @@ def m9_ai_tjek(kontrakt):
     v = virksomhed("V")
     for eid, dato in [("A1", date(2025, 1, 1)), ("A2", date(2025, 3, 3)), ("A3", date(2025, 6, 30)),
                       ("A4", date(2025, 7, 1)), ("A5", date(2024, 12, 31))]:
-        services.ai_tjek_create(virksomhed=v, dato=dato, ekstern_id=eid)
+        services.ai_tjek_create(erhvervshus=sjaelland_hus(),
+                                virksomhed=v, dato=dato, ekstern_id=eid)
     # A1, A2, A3 = 3; forventet 40 × 181 / 365 = 19.84 → 19.8
     return {"faktisk": 3.0, "forventet": 19.8, "status": "bagud",
             "poster_taeller": {"A1", "A2", "A3"}}
@@ -249,7 +251,7 @@ def m10_henvist_vaekstplan(kontrakt):
 
 
 def program(navn, program_, status, dato, v=None):
-    services.programdeltagelse_create(
+    services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
         virksomhed=v or virksomhed(navn), program=program_, status=status, dato=dato
     )
 
@@ -299,7 +301,8 @@ def m13_klyngearrangementer(kontrakt):
                              ("KA2", "klyngearrangement", date(2025, 6, 30)),
                              ("KA3", "klyngearrangement", date(2025, 7, 1)),
                              ("E1", "event", date(2025, 3, 1))]:
-        services.aktivitet_create(type=type_, dato=dato, titel=eid, ekstern_id=eid)
+        services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                                  type=type_, dato=dato, titel=eid, ekstern_id=eid)
     # KA1, KA2 = 2; no target in the contract
     return {"faktisk": 2.0, "maalvaerdi": None, "forventet": None, "opfyldelse": None,
             "status": "uden_maaltal", "poster_taeller": {"KA1", "KA2"}}
@@ -308,7 +311,8 @@ def m13_klyngearrangementer(kontrakt):
 def m13_klyngesamarbejder(kontrakt):
     for navn, dato in [("BLOXHUB", date(2025, 2, 1)), ("BLOXHUB", date(2025, 4, 1)),
                        ("CLEAN", date(2025, 6, 30)), ("MADE", date(2025, 7, 1))]:
-        services.samarbejdsaftale_create(aktoer=aktoer(navn), dato=dato)
+        services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
+                                         aktoer=aktoer(navn), dato=dato)
     # BLOXHUB (twice), CLEAN = 2 clusters; forventet 3 × 181 / 365 = 1.49 → 1.5; 2 ≥ 1.5
     return {"faktisk": 2.0, "forventet": 1.5, "opfyldelse": 0.667, "status": "paa_sporet",
             "poster_taeller": {"BLOXHUB", "CLEAN"}}

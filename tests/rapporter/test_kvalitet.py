@@ -16,6 +16,7 @@ from forloeb.models import Aktoer, Forloeb
 from rapporter import kvalitet
 from rapporter.beregning import Periode
 from tests import factories as f
+from tests.factories import erhvervshus as sjaelland_hus
 
 KBH = ZoneInfo("Europe/Copenhagen")
 SIDE = "/status/datakvalitet/"
@@ -102,11 +103,13 @@ def test_more_than_50_records_changed_by_one_user_in_an_hour_is_flagged(rent, ad
     virksomheder = [f.virksomhed() for _ in range(51)]
     with time_machine.travel(tid(2025, 6, 10, 14, 5), tick=True):
         for v in virksomheder[:50]:
-            services.forloeb_create(virksomhed=v, type="kort", startdato=date(2025, 5, 1),
+            services.forloeb_create(erhvervshus=sjaelland_hus(),
+                                    virksomhed=v, type="kort", startdato=date(2025, 5, 1),
                                     slutdato=date(2025, 6, 1), bruger=administrator)
     assert kvalitet.byger() == []  # 50 is not more than 50
     with time_machine.travel(tid(2025, 6, 10, 14, 50), tick=False):
-        services.forloeb_create(virksomhed=virksomheder[50], type="kort",
+        services.forloeb_create(erhvervshus=sjaelland_hus(),
+                                virksomhed=virksomheder[50], type="kort",
                                 startdato=date(2025, 5, 1), slutdato=date(2025, 6, 1),
                                 bruger=administrator)
     (byge,) = kvalitet.byger()
@@ -122,7 +125,8 @@ def test_the_next_hour_is_another_hour(rent, administrator):
     for n, v in enumerate(virksomheder):
         minut = tid(2025, 6, 10, 14, 30) + timedelta(minutes=n)  # 14:30 to 15:20
         with time_machine.travel(minut, tick=False):
-            services.forloeb_create(virksomhed=v, type="kort", startdato=date(2025, 5, 1),
+            services.forloeb_create(erhvervshus=sjaelland_hus(),
+                                    virksomhed=v, type="kort", startdato=date(2025, 5, 1),
                                     slutdato=date(2025, 6, 1), bruger=administrator)
     assert kvalitet.byger() == []
 

@@ -24,6 +24,7 @@ from maal.services import maaling_create, milepael_status_create
 from rapporter.beregning import Periode
 from rapporter.resultater import Rapport, rapport_for
 from tests import factories as f
+from tests.factories import erhvervshus as sjaelland_hus
 
 KBH_TID = ZoneInfo("Europe/Copenhagen")
 BEREGNET = datetime(2025, 7, 15, 12, 0, tzinfo=KBH_TID)
@@ -73,22 +74,27 @@ def datasaet(kontrakt_2025):
     fl("VP1", "vaekstplan", lolland, date(2025, 1, 15), date(2025, 5, 20), aktoer("Eksportrådet"))
     fl("OP1", "omstillingsplan", slagelse, date(2025, 7, 1), date(2025, 11, 30))
 
-    services.ai_tjek_create(virksomhed=slagelse, dato=date(2025, 2, 1))
-    services.ai_tjek_create(virksomhed=lolland, dato=date(2025, 9, 1))
-    services.aktivitet_create(
+    services.ai_tjek_create(erhvervshus=sjaelland_hus(), virksomhed=slagelse, dato=date(2025, 2, 1))
+    services.ai_tjek_create(erhvervshus=sjaelland_hus(), virksomhed=lolland, dato=date(2025, 9, 1))
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
         type="faelles_aktivitet", dato=date(2025, 3, 1), titel="F1",
         partnere=[aktoer("Lokal erhvervsservice Greve"), aktoer("Lokal erhvervsservice Køge")],
     )
-    services.aktivitet_create(type="faelles_aktivitet", dato=date(2025, 10, 1), titel="F2",
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="faelles_aktivitet", dato=date(2025, 10, 1), titel="F2",
                               partnere=[aktoer("Lokal erhvervsservice Roskilde")])
-    services.aktivitet_create(type="klyngearrangement", dato=date(2025, 5, 1), titel="KA1")
-    services.programdeltagelse_create(virksomhed=slagelse, program="attraktive_arbejdspladser",
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="klyngearrangement", dato=date(2025, 5, 1), titel="KA1")
+    services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
+                                      virksomhed=slagelse, program="attraktive_arbejdspladser",
                                       status="bevilget", dato=date(2025, 4, 1))
-    services.programdeltagelse_create(virksomhed=lolland, program="smv_vaekstpilot",
+    services.programdeltagelse_create(erhvervshus=sjaelland_hus(),
+                                      virksomhed=lolland, program="smv_vaekstpilot",
                                       status="bevilget", dato=date(2025, 8, 1))
     for navn, dato in [("BLOXHUB", date(2025, 3, 1)), ("CLEAN", date(2025, 9, 1)),
                        ("MADE", date(2025, 12, 1))]:
-        services.samarbejdsaftale_create(aktoer=aktoer(navn), dato=dato)
+        services.samarbejdsaftale_create(erhvervshus=sjaelland_hus(),
+                                         aktoer=aktoer(navn), dato=dato)
 
     hus = kontrakt_2025.erhvervshus
     for noegle, vaerdi, dato in [

@@ -21,6 +21,14 @@ from rapporter.selectors import (
     per_kommune,
 )
 from tests import factories as f
+from tests.factories import erhvervshus as sjaelland_hus
+
+
+def HUS():  # noqa: N802
+    """Erhvervshus Sjælland's id, for records built without the services."""
+    from tests.factories import erhvervshus
+
+    return erhvervshus().pk
 
 H1 = Periode.h1(2025)
 HELAAR = Periode.helaar(2025)
@@ -55,7 +63,7 @@ def masse_forloeb(antal: int, start_nr: int) -> None:
     )
     typer = ["kort", "handlingsplan", "vaekstplan", "omstillingsplan", "kort"]
     forloeb = Forloeb.objects.bulk_create(
-        Forloeb(ekstern_id=f"M-{n}", virksomhed=v, type=typer[n % 5],
+        Forloeb(erhvervshus_id=HUS(), ekstern_id=f"M-{n}", virksomhed=v, type=typer[n % 5],
                 startdato=date(2025, 1, 1 + n % 28), slutdato=SLUT[n % 4])
         for n, v in zip(numre, virksomheder, strict=True)
     )
@@ -213,9 +221,11 @@ def test_milestone_evidence_is_tagged_records_of_the_period(kontrakt_2025):
     f.forloeb(ekstern_id="F2", virksomhed_=v, fyrtaarn="femern", startdato=date(2024, 9, 1),
               slutdato=date(2024, 12, 1))  # finished before H1
     f.forloeb(ekstern_id="F3", virksomhed_=v, fyrtaarn="biosolutions", startdato=date(2025, 2, 1))
-    services.aktivitet_create(type="event", dato=date(2025, 5, 1), titel="Femern-dag",
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="event", dato=date(2025, 5, 1), titel="Femern-dag",
                               fyrtaarn="femern", ekstern_id="A1")
-    services.aktivitet_create(type="event", dato=date(2025, 8, 1), titel="Femern-dag 2",
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="event", dato=date(2025, 8, 1), titel="Femern-dag 2",
                               fyrtaarn="femern", ekstern_id="A2")
     bevis = milepael_dokumentation(indikator(kontrakt_2025, "M15.femern"), H1)
     assert [fl.ekstern_id for fl in bevis["forloeb"]] == ["F1"]
@@ -256,10 +266,13 @@ def test_activities_with_a_partner_of_a_type(kontrakt_2025):
                  {"grundlag": "aktiviteter", "aktivitetstype": "event", "aktoertype": "klynge"})
     bloxhub, greve = Aktoer.objects.get(navn="BLOXHUB"), Aktoer.objects.get(
         navn="Lokal erhvervsservice Greve")
-    services.aktivitet_create(type="event", dato=date(2025, 3, 1), titel="E1",
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="event", dato=date(2025, 3, 1), titel="E1",
                               partnere=[bloxhub, greve])
-    services.aktivitet_create(type="event", dato=date(2025, 3, 1), titel="E2", partnere=[greve])
-    services.aktivitet_create(type="klyngearrangement", dato=date(2025, 3, 1), titel="K1",
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="event", dato=date(2025, 3, 1), titel="E2", partnere=[greve])
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              type="klyngearrangement", dato=date(2025, 3, 1), titel="K1",
                               partnere=[bloxhub])
     # E1 only: an event with a cluster among its partners, counted once
     assert resultat(kontrakt_2025, "M13.med_klynge").faktisk == 1.0

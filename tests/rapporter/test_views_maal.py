@@ -18,6 +18,7 @@ from forloeb import services
 from maal.models import Indikator, Maal, Resultatkontrakt
 from maal.services import maaling_create, milepael_status_create
 from tests import factories as f
+from tests.factories import erhvervshus as sjaelland_hus
 
 IDAG = datetime(2025, 7, 15, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
 
@@ -134,7 +135,7 @@ def test_by_land_says_which_classification_is_used_with_a_table_per_kommune(kort
     svar = side(laeser_klient, 8, aar=2025, periode="H1")
     synligt = tekst(svar.content.decode())
     assert "By/land-klassifikation: Standard: Danmarks Statistiks kommunegruppe 5" in synligt
-    assert "Standardklassifikationen er i brug, indtil KL's liste er indtastet." in synligt
+    assert "Tallet kan ændre sig, når KL's liste er indtastet." in synligt
     # two companies in Slagelse (by), one in Lolland (land) in H1
     assert "Vejledte i landkommuner af alle 1 af 3" in synligt
     assert "Slagelse Bykommune 2 66,7 %" in synligt
@@ -147,7 +148,7 @@ def test_by_land_says_which_classification_is_used_with_a_table_per_kommune(kort
     korte.save()
     synligt = tekst(side(laeser_klient, 8, aar=2025, periode="H1").content.decode())
     assert "By/land-klassifikation: KL's liste af 1. marts 2025" in synligt
-    assert "Standardklassifikationen er i brug" not in synligt
+    assert "Tallet kan ændre sig" not in synligt
 
 
 @time_machine.travel(IDAG, tick=False)
@@ -179,7 +180,8 @@ def test_milestone_history_with_narratives_and_tagged_evidence(kontrakt_2025, la
     f.forloeb(ekstern_id="FEM-1", type="kort", startdato=date(2025, 3, 1), fyrtaarn="femern")
     f.forloeb(ekstern_id="BIO-1", type="kort", startdato=date(2025, 3, 1),
               fyrtaarn="biosolutions")
-    services.aktivitet_create(ekstern_id="A-FEM", type="event", dato=date(2025, 5, 5),
+    services.aktivitet_create(erhvervshus=sjaelland_hus(),
+                              ekstern_id="A-FEM", type="event", dato=date(2025, 5, 5),
                               titel="Femern-netværksmøde", fyrtaarn="femern")
 
     synligt = tekst(side(laeser_klient, 15, aar=2025, periode="H1").content.decode())

@@ -14,6 +14,13 @@ from forloeb import services
 from forloeb.models import Forloeb, Virksomhed
 from tests import factories as f
 
+
+def HUS():  # noqa: N802
+    """Erhvervshus Sjælland's id, for records built without the services."""
+    from tests.factories import erhvervshus
+
+    return erhvervshus().pk
+
 H1 = {"aar": 2025, "periode": "H1"}
 
 
@@ -101,7 +108,7 @@ def test_by_land_per_kommune(kontrakt_2025, laeser_klient):
 def test_pages_of_fifty(kontrakt_2025, laeser_klient):
     virksomhed = f.virksomhed()
     Forloeb.objects.bulk_create(
-        Forloeb(ekstern_id=f"P-{n:03d}", virksomhed=virksomhed, type="kort",
+        Forloeb(erhvervshus_id=HUS(), ekstern_id=f"P-{n:03d}", virksomhed=virksomhed, type="kort",
                 startdato=date(2025, 1, 2), slutdato=date(2025, 3, 1))
         for n in range(60)
     )

@@ -1,5 +1,5 @@
-"""``python manage.py importer FILE [--dry-run] [--bruger NAVN] [--aarsag TEKST]``: the registration
-workbook from the command line.
+"""``python manage.py importer FILE [--dry-run] [--bruger NAVN] [--erhvervshus NAVN]
+[--aarsag TEKST]``: the registration workbook from the command line.
 
 The same import as the upload page (``forloeb.importer.importer``): all or nothing, the first
 200 errors listed with sheet, row, column and value and the count of all, and a non-zero exit
@@ -14,6 +14,10 @@ and needs no user.
 The import runs with ``--bruger``'s rights (``forloeb.adgang``): a registrant changes only their
 own records, and rows in an approved period need an administrator and ``--aarsag``; each row
 refused is named.
+
+An import is for one house: ``--erhvervshus``, which must be one of ``--bruger``'s, or the
+user's only house (required when they belong to several). Its new records belong to that house;
+a row naming another house's record is an error.
 """
 
 import getpass
@@ -59,7 +63,9 @@ class Command(BaseCommand):
             "administrator som --bruger). Gemmes i historikken efter filens navn.",
         )
         parser.add_argument(
-            "--erhvervshus", help="Erhvervshusets navn for arket Maalinger, hvis appen har flere."
+            "--erhvervshus",
+            help="Erhvervshuset importen er for (navnet, f.eks. 'Erhvervshus Sjælland'). "
+            "Påkrævet, når brugeren er medlem af flere huse; ellers brugerens eneste hus.",
         )
 
     def handle(self, *args, fil, dry_run, ark, bruger, erhvervshus, aarsag, **options):
@@ -126,4 +132,4 @@ class Command(BaseCommand):
         try:
             return Erhvervshus.objects.get(navn=navn)
         except Erhvervshus.DoesNotExist:
-            raise CommandError(f"Erhvervshuset '{navn}' findes ikke.") from None
+            raise fejl(f"Erhvervshuset '{navn}' findes ikke.") from None
