@@ -13,6 +13,12 @@ class Historik(HistoricalRecords):
     """``HistoricalRecords`` whose history tables read "historik for forløb", not "historical
     forløb", wherever Django shows their names."""
 
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        # simple_history replaces the attribute with the history manager; a service that writes
+        # an entry itself (``forloeb.services._opret_med_m2m``) finds the registration here.
+        cls.historik_registrering = self
+
     def get_meta_options(self, model):
         if not self.user_set_verbose_name:
             self.user_set_verbose_name = format_lazy(

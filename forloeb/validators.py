@@ -30,7 +30,7 @@ def valider_cvr(value: str) -> None:
         ) from None
     except InvalidChecksum:
         raise ValidationError(
-            "CVR-nummeret %(value)s findes ikke: kontrolcifferet passer ikke (modulus 11).",
+            "%(value)s er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke).",
             code="cvr_kontrol",
             params={"value": value},
         ) from None

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from rapporter.templatetags.tal import maaltal
+
 from .models import (
     ByLand,
     Erhvervshus,
@@ -110,9 +112,14 @@ class MaalAdmin(SimpleHistoryAdmin):
 
 @admin.register(Indikator)
 class IndikatorAdmin(SimpleHistoryAdmin):
-    list_display = ("noegle", "titel", "art", "retning", "maalvaerdi", "enhed", "maal")
+    list_display = ("noegle", "titel", "art", "vist_maaltal", "maal")
     list_filter = ("maal__kontrakt", "art")
     search_fields = ("noegle", "titel")
+
+    @admin.display(description="måltal", ordering="maalvaerdi")
+    def vist_maaltal(self, indikator):
+        """As the status page shows it: "≥ 171", "≥ 2,50", "≥ 70 %", not "171.00"."""
+        return maaltal(indikator)
 
 
 @admin.register(Maaling)

@@ -143,11 +143,18 @@ def udvikling_figur(
             "annotations": [{
                 "x": nu.isoformat(), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
                 "text": f"{nu.day}. {MAANEDER[nu.month - 1][:3]}.", "showarrow": False,
-                "font": {"size": 11, "color": MOERKGRAA},
+                "xanchor": _kant(nu, start, slut_aar), "font": {"size": 11, "color": MOERKGRAA},
             }],
             "hovermode": "x unified",
         },
     }
+
+
+def _kant(dato: date, start: date, slut: date) -> str:
+    """Which side of the date line its label hangs on: centred over it, but inside the plot
+    near the year's ends, where a centred "31. dec." was cut off at the chart's right edge."""
+    andel = (dato - start).days / (slut - start).days
+    return "right" if andel > 0.9 else "left" if andel < 0.1 else "center"
 
 
 def by_land_figur(resultat: Resultat) -> dict:

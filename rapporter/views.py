@@ -608,8 +608,10 @@ def _noegle_valg(kontrakt) -> list[tuple[str, str]]:
             if noegle == i.noegle:
                 etiketter[noegle] = f"{noegle}: {i.titel}"
             else:
+                # What the part is part of, in words: "nævner i M14.gearing" alone says little.
                 del_ = "tæller" if noegle == i.parametre.get("taeller") else "nævner"
-                etiketter[noegle] = f"{noegle}: {del_} i {i.noegle}"
+                titel = i.titel[:1].lower() + i.titel[1:] if i.titel[1:2].islower() else i.titel
+                etiketter[noegle] = f"{noegle}: {del_} i {titel} ({i.noegle})"
     return [(n, etiketter.get(n, n)) for n in sorted(kendte, key=_noegle_orden)]
 
 

@@ -58,6 +58,13 @@ class Ark:
     forbered: Callable[[QuerySet], QuerySet]
     model: str = ""
     noegle: tuple[str, ...] = ()
+    titel: str = ""  # how the screens name the sheet, where its name is ASCII-folded
+
+    @property
+    def vist_navn(self) -> str:
+        """"Forløb" for the sheet named "Forloeb": the pages speak Danish, the workbook's sheet
+        names stay as IMPORTFORMAT.md fixes them."""
+        return self.titel or self.navn
 
     @property
     def overskrifter(self) -> list[str]:
@@ -165,7 +172,7 @@ ARK: dict[str, Ark] = {
             lambda qs: qs.select_related("virksomhed").prefetch_related(
                 Prefetch("emner", queryset=Emne.objects.only("kode"))
             ),
-            "forloeb.Forloeb", ("ekstern_id",),
+            "forloeb.Forloeb", ("ekstern_id",), titel="Forløb",
         ),
         Ark(
             "Aktoerer",
@@ -176,7 +183,7 @@ ARK: dict[str, Ark] = {
             "(for lokal: de kommuner, aktøren betjener).",
             _aktoer,
             lambda qs: qs.prefetch_related(_kun_koder("kommuner")),
-            "forloeb.Aktoer", ("navn",),
+            "forloeb.Aktoer", ("navn",), titel="Aktører",
         ),
         Ark(
             "Henvisninger",
@@ -248,9 +255,16 @@ ARK: dict[str, Ark] = {
             "(procent som 71,4). kilde: ERST, DST, Erhvervshus Hovedstaden, økonomisystemet …",
             _maaling,
             lambda qs: qs,
-            "maal.Maaling", ("noegle", "aar", "dato"),
+            "maal.Maaling", ("noegle", "aar", "dato"), titel="Målinger",
         ),
     )
 }
 ARK_NAVNE = tuple(ARK)
+
+
+def vist_navn(navn: str) -> str:
+    """A sheet's name as the pages show it (:attr:`Ark.vist_navn`); any other name as it is."""
+    return ARK[navn].vist_navn if navn in ARK else navn
+
+
 ARK_EFTER_NORMALISERET = {normaliser_overskrift(navn): navn for navn in ARK_NAVNE}

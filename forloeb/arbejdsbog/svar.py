@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .ark import ARK, ARK_EFTER_NORMALISERET, ARK_NAVNE, normaliser_overskrift
+from .ark import ARK, ARK_EFTER_NORMALISERET, ARK_NAVNE, normaliser_overskrift, vist_navn
 
 MAKS_FEJL = 200  # errors (and warnings, and notes per sheet) listed; the rest are counted
 MAKS_VIST = 100  # characters of a value shown in a message
@@ -66,6 +66,10 @@ class Fejl:
     raekke: int | None = None
     kolonne: str = ""
     vaerdi: object = None
+
+    @property
+    def vist_ark(self) -> str:
+        return vist_navn(self.ark)
 
     @property
     def vist_vaerdi(self) -> str:
@@ -143,6 +147,10 @@ class Opgoerelse:
     def raekker(self) -> int:
         return self.nye + self.aendrede + self.uaendrede
 
+    @property
+    def vist_navn(self) -> str:
+        return vist_navn(self.ark)
+
     def bemaerk(self, tekst: str) -> None:
         if len(self.bemaerkninger) < MAKS_FEJL:
             self.bemaerkninger.append(tekst)
@@ -191,7 +199,7 @@ class Resultat:
     @property
     def bemaerkninger(self) -> list[tuple[str, str]]:
         """(sheet, note) of every sheet's notes, for the dry run's answer."""
-        return [(o.ark, b) for o in self.ark for b in o.alle_bemaerkninger]
+        return [(o.vist_navn, b) for o in self.ark for b in o.alle_bemaerkninger]
 
     def opgoerelse(self, ark: str) -> Opgoerelse | None:
         return next((o for o in self.ark if o.ark == ark), None)

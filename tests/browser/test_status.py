@@ -39,7 +39,7 @@ def test_kkr_laeser_changes_period_and_sees_a_goal_chart(side, live_server, kkr_
 
     side.get_by_label("Status pr. dato").fill("2025-03-31")
     side.get_by_role("button", name="Vis").click()
-    expect(side.get_by_role("heading", level=1)).to_have_text("Status: Status pr. 31. marts 2025")
+    expect(side.get_by_role("heading", level=1)).to_have_text("Status pr. 31. marts 2025")
     expect(side.get_by_role("link", name="1. halvår", exact=True)).not_to_have_attribute(
         "aria-current", "true"
     )

@@ -124,7 +124,7 @@ def test_progress_keeps_the_order_met_and_marks_the_sheet_the_importer_is_at(adm
         {"ark": "Virksomheder", "laest": 1000, "kontrolleret": 0, "aktuelt": False},
     ]
     run.status = "koerer"
-    assert "Kontrollerer Forloeb." in status_data(run)["tekst"]
+    assert "Kontrollerer Forløb." in status_data(run)["tekst"]
 
 
 @pytest.mark.django_db
@@ -237,7 +237,7 @@ def test_a_running_import_shows_rows_read_and_checked_per_sheet(client, administ
 
     html = client.get(reverse("importer:koersel", args=[run.pk])).content.decode()
 
-    assert "Prøvekørslen af crm.xlsx kører. Kontrollerer Forloeb." in html
+    assert "Prøvekørslen af crm.xlsx kører. Kontrollerer Forløb." in html
     assert ('<progress class="import-bar" style="width: 100%" max="3000" value="1200" '
             'aria-label="Forloeb: 1.200 af 3.000 rækker kontrolleret">') in html
     assert "12 af 12 rækker kontrolleret" in html

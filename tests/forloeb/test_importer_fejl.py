@@ -125,7 +125,7 @@ def test_unknown_columns_alone_do_not_stop_the_import(db):
      "aktoertype", "konsulent", "'konsulent' er ikke en kendt værdi for aktoertype. Brug en af: "
      "statslig, privat, lokal, anden."),
     ("Virksomheder", ["10000018", "X ApS", "330", date(2000, 1, 1)], "cvr", "10000018",
-     "CVR-nummeret 10000018 findes ikke: kontrolcifferet passer ikke (modulus 11)."),
+     "10000018 er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke)."),
     ("Virksomheder", ["1234", "X ApS", "330", date(2000, 1, 1)], "cvr", "1234",
      "Et CVR-nummer har 8 cifre."),
     ("Forloeb", ["E-2", "10000017", "kort", "i går", None, "", "", ""], "startdato", "i går",

@@ -210,7 +210,7 @@ def test_changed_rows_are_listed_in_the_dry_run(client, administrator, kontrakt_
     client.force_login(administrator)
     svar = proeve(client, {"fil": arbejdsbog(GOD)})
     html = svar.content.decode()
-    assert "1 ændrede rækker i Forloeb" in html
+    assert "1 ændret række i Forløb" in html
     assert "ESCRM-1: slutdato (tom) → 2025-01-20" in html
 
 
@@ -225,7 +225,7 @@ def test_a_confirmed_import_with_changes_lists_them_after_the_redirect(client, a
     html = svar.content.decode()
     koersel = Importkoersel.objects.get(dry_run=False)
     assert svar.redirect_chain == [(f"{UPLOAD}{koersel.pk}/", 302)]
-    assert "1 ændrede rækker i Forloeb" in html
+    assert "1 ændret række i Forløb" in html
     assert "ESCRM-1: slutdato (tom) → 2025-01-20" in html
 
 

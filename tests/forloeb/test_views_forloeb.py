@@ -63,9 +63,9 @@ def test_a_forloeb_with_a_new_company_and_a_henvisning_is_saved(logget_ind, regi
     assert (henvisning.aktoer.navn, henvisning.dato) == ("Innovationsfonden", date(2025, 3, 10))
     assert forloeb.oprettet_af == registrant
     assert {h.history_user for h in forloeb.history.all()} == {registrant}
-    assert svar.redirect_chain[-1][0] == reverse("forloeb:forloeb_liste")
-    side = svar.content.decode()
     ret = reverse("forloeb:forloeb_ret", args=[forloeb.pk])
+    assert svar.redirect_chain[-1][0] == ret  # the new record's own page
+    side = svar.content.decode()
     assert (f'Forløbet er gemt: <a href="{ret}">Kort vejledningsforløb {forloeb.ekstern_id}</a> '
             "for Bageriet Ørsted ApS.") in side
 

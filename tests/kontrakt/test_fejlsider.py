@@ -13,7 +13,7 @@ def test_a_page_the_user_may_not_open_says_so_in_danish(client, kkr_laeser):
     svar = client.get(reverse("forloeb:oversigt"))
     side = svar.content.decode()
     assert svar.status_code == 403
-    assert '<html lang="da">' in side and "<title>Ingen adgang · Erhvervshus</title>" in side
+    assert '<html lang="da">' in side and "<title>Ingen adgang · Resultatkontrakt</title>" in side
     assert "Du har ikke adgang til siden" in side and "skriv til en administrator" in side
     assert "Laeser" in side and "Log ud" in side  # the usual header, with who is logged in
     assert "Forbidden" not in side

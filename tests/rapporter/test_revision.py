@@ -81,7 +81,7 @@ def test_changes_to_every_kind_show_who_when_which_fields_and_why(historie, admi
         ("milepælsstatus", "Oprettet", "Administrator"),
         ("måling", "Oprettet", "Administrator"),
         ("forløb", "Ændret", "Administrator"),
-        ("forløb", "Ændret", "Registrant"),  # the emner, set just after the creation
+        ("forløb", "Oprettet", "Registrant"),  # with its emner: one entry
     ]
     forklaring, milepael, maaling, flyttet, emner = nyeste
     assert forklaring.tidspunkt == kl(7, 5)

@@ -72,7 +72,8 @@ def test_the_form_offers_the_contracts_measured_keys_and_shows_the_history(admin
     assert noegler[:3] == ["M2.kendskab_tilbud", "M2.kendskabsgrad", "M3.nps"]
     assert {"M14.omsaetning", "M14.basistilskud", "M12.sjaelland_via_ehh"} <= set(noegler)
     assert "M7.korte" not in noegler and "M14.gearing" not in noegler
-    assert '<option value="M14.omsaetning" selected>M14.omsaetning: tæller i M14.gearing' in html
+    assert ('<option value="M14.omsaetning" selected>M14.omsaetning: tæller i gearing: samlet '
+            'omsætning i forhold til basistilskud (M14.gearing)') in html
     assert 'value="2025-07-15"' in html
     assert "Der er endnu ikke indtastet en værdi for M14.omsaetning i 2025." in tekst(svar)
 

@@ -22,6 +22,17 @@ from django.core.management.base import BaseCommand
 VENT_SEKUNDER = 60
 
 
+def adresse(addrport: str) -> str:
+    """The address to open for ``addrport`` as runserver reads it: "8001", "0.0.0.0:8001",
+    "[::1]:8001" or "localhost"; the login address the user is told, on the port in use."""
+    vaert, _, port = addrport.rpartition(":") if ":" in addrport else ("", "", addrport)
+    if not port.isdigit():  # a host alone: runserver's port
+        vaert, port = addrport, "8000"
+    if vaert in ("", "0", "0.0.0.0", "[::]"):  # every interface: this machine answers too
+        vaert = "127.0.0.1"
+    return f"http://{vaert}:{port}/"
+
+
 class Command(BaseCommand):
     help = (
         "Starter udviklingsserveren (runserver) og baggrundsarbejderen (db_worker), som kører "
@@ -42,7 +53,8 @@ class Command(BaseCommand):
             # command stops the worker once, gently, below.
             start_new_session=True,
         )
-        self.stdout.write(f"Baggrundsarbejderen kører (proces {arbejder.pid}).")
+        self.stdout.write(f"Baggrundsarbejderen kører (proces {arbejder.pid}). Appen svarer på "
+                          f"{adresse(addrport)}")
         try:
             call_command("runserver", addrport)
         except KeyboardInterrupt:

@@ -16,7 +16,7 @@
     var sum = 0;
     for (var i = 0; i < 8; i++) sum += VAEGTE[i] * parseInt(cvr.charAt(i), 10);
     if (sum % 11 !== 0) {
-      return "CVR-nummeret " + cvr + " findes ikke: kontrolcifferet passer ikke (modulus 11).";
+      return cvr + " er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke).";
     }
     return "";
   }

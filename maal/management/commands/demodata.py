@@ -14,6 +14,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from maal.services import maaling_create, milepael_status_create
 
 PREFIX = "DEMO"
 AARSAG = "Demodata"
+DEMOBRUGER = "demodata"  # who entered the demo målinger and milestones: "Indtastet af Demodata"
 FORNAVNE = ["Nordisk", "Sjællandsk", "Grøn", "Dansk", "Vest", "Syd", "Øst", "Fjord", "Skov",
             "Hav", "Bakke", "Mark", "Sol", "Vind", "Strand", "Bro", "Mølle", "Kyst"]
 EFTERNAVNE = ["Maskinfabrik", "Tømrer", "Bageri", "Rådgivning", "Solutions", "Food", "Biotek",
@@ -36,6 +38,17 @@ RAADGIVERE = ["Anne Holm", "Bo Madsen", "Camilla Riis", "Dorte Lund", "Erik Frii
 TYPER = [("kort", 0.52), ("handlingsplan", 0.29), ("vaekstplan", 0.15), ("omstillingsplan", 0.04)]
 VARIGHED = {"kort": (1, 30), "handlingsplan": (20, 120), "vaekstplan": (30, 180),
             "omstillingsplan": (30, 180)}
+
+
+def demobruger():
+    """The named user the demo målinger and milestone statuses are entered by, so their
+    "Indtastet af" says who; inactive and without a password, so nobody logs in as it."""
+    bruger, ny = get_user_model().objects.get_or_create(
+        username=DEMOBRUGER, defaults={"first_name": "Demodata", "is_active": False})
+    if ny:
+        bruger.set_unusable_password()
+        bruger.save(update_fields=["password"])
+    return bruger
 
 
 def cvr_nummer(rng: random.Random) -> str:
@@ -273,6 +286,7 @@ class Demo:
 
     def lav_maalinger_og_milepaele(self):
         hus = self.kontrakt.erhvervshus
+        bruger = demobruger()
         vaerdier = [
             ("M2.kendskabsgrad", "52.0", 6, "Erhvervsstyrelsen, kendskabsmåling"),
             ("M2.kendskab_tilbud", "57.0", 6, "Erhvervsstyrelsen, kendskabsmåling"),
@@ -288,7 +302,7 @@ class Demo:
             if dato <= self.idag:
                 maaling_create(
                     erhvervshus=hus, noegle=noegle, aar=self.aar, vaerdi=Decimal(vaerdi),
-                    dato=dato, kilde=kilde, aarsag=AARSAG,
+                    dato=dato, kilde=kilde, bruger=bruger, aarsag=AARSAG,
                 )
         milepaele = [
             ("M11.rekrutteringsydelse", "i_gang", 3, "Ydelsen er udviklet med tre kommuner og "
@@ -306,5 +320,5 @@ class Demo:
             indikator = Indikator.objects.get(maal__kontrakt=self.kontrakt, noegle=noegle)
             milepael_status_create(
                 indikator=indikator, status=status, dato=date(self.aar, maaned, 1),
-                fortaelling=tekst, aarsag=AARSAG,
+                fortaelling=tekst, bruger=bruger, aarsag=AARSAG,
             )

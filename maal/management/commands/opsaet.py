@@ -18,8 +18,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--uden-demodata", action="store_true")
+        parser.add_argument("--port", type=int, default=8000,
+                            help="Porten, serveren skal køre på (standard: 8000); den står i "
+                                 "login-adressen, som kommandoen skriver.")
 
-    def handle(self, *args, uden_demodata=False, **options):
+    def handle(self, *args, uden_demodata=False, port=8000, **options):
+        self.port = port
         call_command("migrate", interactive=False, verbosity=0)
         if not Resultatkontrakt.objects.filter(aar=2025).exists():
             call_command("loaddata", "kontrakt_2025", verbosity=0)
@@ -49,6 +53,7 @@ class Command(BaseCommand):
         )
         bruger.groups.add(Group.objects.get(name=ADMINISTRATOR))
         self.stdout.write(self.style.SUCCESS(
-            f"Administrator oprettet. Log ind på http://127.0.0.1:8000/ med\n"
+            f"Administrator oprettet. Start appen med 'python manage.py start "
+            f"127.0.0.1:{self.port}', og log ind på http://127.0.0.1:{self.port}/ med\n"
             f"  brugernavn: {brugernavn}\n  kodeord:    {kodeord}"
         ))
