@@ -217,6 +217,7 @@ TASKS = {
 # Each period's results per data version (rapporter.cache), in each worker's own memory: the
 # version is read from the database on every request, so no worker shows a figure another's
 # write has changed.
+RESULTATCACHE = envbool("RESULTATCACHE", True)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

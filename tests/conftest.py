@@ -16,11 +16,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _tom_resultatcache():
-    """Each test starts with no kept results (rapporter.cache): a rolled-back test's data
-    version comes back with the next test's other data."""
+def _tom_resultatcache(settings):
+    """No kept results (rapporter.cache) unless a test turns them on: tests build data with
+    bulk_create, which sends no signal. Each test starts with an empty cache."""
     from django.core.cache import cache
 
+    settings.RESULTATCACHE = False
     cache.clear()
 
 

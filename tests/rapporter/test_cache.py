@@ -24,6 +24,11 @@ HELAAR = Periode("helaar", date(2025, 1, 1), date(2025, 12, 31))
 H1 = Periode("H1", date(2025, 1, 1), date(2025, 6, 30))
 
 
+@pytest.fixture(autouse=True)
+def _med_cache(settings):
+    settings.RESULTATCACHE = True
+
+
 def figur(kontrakt, noegle, periode=HELAAR, idag=IDAG):
     return next(r for r in indikator_resultater(kontrakt, periode, idag=idag)
                 if r.noegle == noegle).faktisk
