@@ -27,5 +27,5 @@ def forside(request):
         "kan_se_status": kan_se_status,
         "kan_registrere": kan_registrere,
         "kan_administrere": kan_administrere,
-        "overblik": status_overblik(timezone.localdate()) if kan_se_status else None,
+        "overblik": status_overblik(timezone.localdate(), request.user) if kan_se_status else None,
     })

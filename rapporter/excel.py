@@ -196,15 +196,16 @@ def periodens_registreringer(kontrakt: Resultatkontrakt, periode, idag: date) ->
     aktører they name (so the sheets import on their own)."""
     i_perioden = Q(dato__gte=periode.fra, dato__lte=periode.til)
     til = indtastet_til(periode, idag)  # a finished year's målinger may be dated after it
+    hus = {"erhvervshus_id": kontrakt.erhvervshus_id}  # the contract's house's records only
     forloeb = Forloeb.objects.filter(
         Q(slutdato__gte=periode.fra, slutdato__lte=periode.til)
-        | Q(slutdato__isnull=True, startdato__lte=periode.til)
+        | Q(slutdato__isnull=True, startdato__lte=periode.til), **hus
     )
-    ai_tjek = AITjek.objects.filter(i_perioden)
-    programmer = Programdeltagelse.objects.filter(i_perioden)
+    ai_tjek = AITjek.objects.filter(i_perioden, **hus)
+    programmer = Programdeltagelse.objects.filter(i_perioden, **hus)
     henvisninger = Henvisning.objects.filter(forloeb__in=forloeb)
-    aktiviteter = Aktivitet.objects.filter(i_perioden)
-    aftaler = Samarbejdsaftale.objects.filter(i_perioden)
+    aktiviteter = Aktivitet.objects.filter(i_perioden, **hus)
+    aftaler = Samarbejdsaftale.objects.filter(i_perioden, **hus)
     ark = {
         "Virksomheder": Virksomhed.objects.filter(
             Q(pk__in=forloeb.values("virksomhed")) | Q(pk__in=ai_tjek.values("virksomhed"))
@@ -708,6 +709,7 @@ def _henvisningsandele(blad: _Blad, r: Resultat, indikator: Indikator, rapport: 
     raekker = selectors.henvisninger_efter_aktoertype(
         rapport.periode, parametre["henvist_til_aktoertyper"],
         forloebstyper=parametre.get("forloebstyper"), grundlag=parametre["grundlag"],
+        erhvervshus_id=selectors.indikatorens_hus(indikator),
     )
     enhed = "Virksomheder" if parametre["grundlag"] == "virksomheder" else "Forløb"
     blad.linje(f"{enhed} med mindst én henvisning, efter aktørtype", font=DAEMPET_FONT)

@@ -35,7 +35,8 @@ def _beregn(kontrakt: Resultatkontrakt, periode: Periode, *, idag: date) -> list
     defs = selectors.indikator_defs(kontrakt)
     kinds = [(d, arter.art(d.art)) for d in defs]
     tal, pr_kommune = selectors.optaelling(
-        [o for d, k in kinds for o in k.optaellinger(d)], periode
+        [o for d, k in kinds for o in k.optaellinger(d)], periode,
+        erhvervshus_id=kontrakt.erhvervshus_id,
     )
     maalte_noegler = {n for d, k in kinds for n in k.maalte_noegler(d.noegle, d.parametre)}
     til = beregning.indtastet_til(periode, idag)  # no date bound in a finished year

@@ -152,6 +152,22 @@ def _ivaerksaetter_q(startfelt: str, virksomhed: str = "virksomhed") -> Q:
     )
 
 
+def husets(model: type[Model], erhvervshus_id: int | None) -> QuerySet:
+    """The records of one house, the first filter of every read here (a henvisning's house is
+    its forløb's). Companies and aktører belong to no house; they are reached through the
+    house's records. ``None``: every house's (the engine always names one)."""
+    qs = model.objects.all()
+    if erhvervshus_id is None or model in (Virksomhed, Aktoer):
+        return qs
+    felt = "forloeb__erhvervshus_id" if model is Henvisning else "erhvervshus_id"
+    return qs.filter(**{felt: erhvervshus_id})
+
+
+def indikatorens_hus(indikator: Indikator) -> int:
+    """The house whose records an indicator counts: its contract's."""
+    return indikator.maal.kontrakt.erhvervshus_id
+
+
 def i_perioden(felt: str, periode: Periode) -> Q:
     return Q(**{f"{felt}__gte": periode.fra, f"{felt}__lte": periode.til})
 
@@ -262,10 +278,10 @@ def _def(indikator: Indikator) -> IndikatorDef:
 
 
 def optaelling(
-    anmodninger: Iterable[Optaelling], periode: Periode
+    anmodninger: Iterable[Optaelling], periode: Periode, *, erhvervshus_id: int | None = None,
 ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """The counts the indicator kinds ask for (``rapporter.arter``: :class:`Optaelling`), over
-    the records dated in P.
+    the records of the house (``erhvervshus_id``, the contract's) dated in P.
 
     Returns ``({navn: antal}, {navn: {kommunekode: antal}})``, the second for the counts asked
     ``pr_kommune``. All counts on the same model are made in one aggregate query over the
@@ -296,7 +312,7 @@ def optaelling(
             alias = next((a for a, u in udtryk.items() if u == optaelling_), f"a{len(udtryk)}")
             udtryk[alias] = optaelling_
             aliaser[alias].append(navn)
-        poster = model.objects.filter(i_perioden(datofelt[model], periode))
+        poster = husets(model, erhvervshus_id).filter(i_perioden(datofelt[model], periode))
         if model is Forloeb:
             grupper = list(
                 poster.values("virksomhed__kommune_id").annotate(**udtryk).order_by()
@@ -369,7 +385,7 @@ def per_kommune(
         # Grouped over every kommune and picked below (at most 98 rows): a filter on the
         # region here leads SQLite to walk companies by kommune instead of forløb by slutdato.
         vejledte = dict(
-            Forloeb.objects.filter(i_perioden("slutdato", periode))
+            husets(Forloeb, kontrakt.erhvervshus_id).filter(i_perioden("slutdato", periode))
             .values("virksomhed__kommune_id")
             .annotate(n=Count("virksomhed", distinct=True))
             .values_list("virksomhed__kommune_id", "n")
@@ -396,7 +412,7 @@ def daekning_qs(kontrakt: Resultatkontrakt, parametre: dict, periode: Periode) -
         )
         .annotate(
             daekket=Exists(
-                Aktivitet.objects.filter(
+                husets(Aktivitet, kontrakt.erhvervshus_id).filter(
                     i_perioden("dato", periode), partnere=OuterRef("pk"),
                     type=parametre["aktivitetstype"],
                 )
@@ -488,16 +504,18 @@ def henviste_forloeb(indikator: Indikator, periode: Periode, aktoertype: str) ->
     parametre = indikator.parametre or {}
     typer = parametre["henvist_til_aktoertyper"] if aktoertype == I_ALT else [aktoertype]
     naevner_q, _ = andel_q(parametre)
-    forloeb = Forloeb.objects.filter(i_perioden("slutdato", periode), naevner_q, henvist_q(typer))
+    forloeb = husets(Forloeb, indikatorens_hus(indikator)).filter(
+        i_perioden("slutdato", periode), naevner_q, henvist_q(typer))
     if parametre.get("grundlag") == "virksomheder":
         return Virksomhed.objects.filter(pk__in=forloeb.values("virksomhed"))
     return forloeb.select_related("virksomhed")
 
 
-def igangvaerende_forloeb(periode: Periode) -> QuerySet:
-    """Forløb started by the period's end that have no slutdato: igangværende. They count in no
-    indicator (KONTRAKT-2025.md) and are shown apart."""
-    return Forloeb.objects.filter(slutdato__isnull=True, startdato__lte=periode.til)
+def igangvaerende_forloeb(periode: Periode, erhvervshus_id: int | None = None) -> QuerySet:
+    """The house's forløb started by the period's end that have no slutdato: igangværende. They
+    count in no indicator (KONTRAKT-2025.md) and are shown apart."""
+    return husets(Forloeb, erhvervshus_id).filter(slutdato__isnull=True,
+                                                  startdato__lte=periode.til)
 
 
 def milepael_dokumentation(indikator: Indikator, periode: Periode) -> dict[str, QuerySet]:
@@ -508,11 +526,11 @@ def milepael_dokumentation(indikator: Indikator, periode: Periode) -> dict[str, 
     if not fyrtaarn:
         return {"forloeb": Forloeb.objects.none(), "aktiviteter": Aktivitet.objects.none()}
     return {
-        "forloeb": Forloeb.objects.filter(
+        "forloeb": husets(Forloeb, indikatorens_hus(indikator)).filter(
             Q(slutdato__isnull=True) | Q(slutdato__gte=periode.fra),
             fyrtaarn=fyrtaarn, startdato__lte=periode.til,
         ).select_related("virksomhed"),
-        "aktiviteter": Aktivitet.objects.filter(
+        "aktiviteter": husets(Aktivitet, indikatorens_hus(indikator)).filter(
             i_perioden("dato", periode), fyrtaarn=fyrtaarn
         ),
     }
@@ -542,7 +560,7 @@ def kumulativ_udvikling(
     parametre = indikator.parametre or {}
     grundlag = parametre.get("grundlag", "forloeb")
     g = GRUNDLAG[grundlag]
-    poster = g.model.objects.filter(
+    poster = husets(g.model, indikatorens_hus(indikator)).filter(
         i_perioden(g.datofelt, periode), filter_q(grundlag, parametre)
     )
     if g.distinkt:
@@ -583,7 +601,7 @@ def _kumuler(antal_pr_dag: dict, periode: Periode, interval: str, idag: date | N
 
 def henvisninger_efter_aktoertype(
     periode: Periode, aktoertyper: Iterable[str], *, forloebstyper: list[str] | None = None,
-    grundlag: str = "forloeb",
+    grundlag: str = "forloeb", erhvervshus_id: int | None = None,
 ) -> list[dict]:
     """Of the forløb gennemført i P (optionally of some types), how many and what share have at
     least one henvisning to each aktør type, in one aggregate query:
@@ -592,7 +610,7 @@ def henvisninger_efter_aktoertype(
     ``beskrivelse`` of them in words). With ``grundlag="virksomheder"`` the counts are of
     distinct companies with such a forløb (the ``forloeb`` key holds them)."""
     aktoertyper = list(aktoertyper)
-    forloeb = Forloeb.objects.filter(i_perioden("slutdato", periode))
+    forloeb = husets(Forloeb, erhvervshus_id).filter(i_perioden("slutdato", periode))
     if forloebstyper:
         forloeb = forloeb.filter(type__in=list(forloebstyper))
     felt, distinkt = andel_felt({"grundlag": grundlag})

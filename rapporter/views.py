@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from forloeb import adgang
 from forloeb.arbejdsbog import skriv_arbejdsbog
 from forloeb.models import (
     AITjek,
@@ -90,12 +91,16 @@ RELATIONER = {
 se_status = permission_required("maal.se_status", raise_exception=True)
 
 
-def _kontrakter():
-    return Resultatkontrakt.objects.select_related("erhvervshus").order_by("-aar")
+def _kontrakter(bruger):
+    """The contracts of the user's houses (every house's for a superuser): ``?hus=`` offers
+    only these, so a user reads and reports their own houses only."""
+    return adgang.husets(Resultatkontrakt.objects.select_related("erhvervshus"), bruger,
+                         "erhvervshus").order_by("-aar")
 
 
 def _valg(request) -> PeriodeForm:
-    return PeriodeForm(request.GET, kontrakter=_kontrakter(), idag=timezone.localdate())
+    return PeriodeForm(request.GET, kontrakter=_kontrakter(request.user),
+                       idag=timezone.localdate())
 
 
 def _ugyldig(request, valg):
@@ -121,7 +126,8 @@ def status(request):
         **_oversigt(maal, rapport.resultater, valg, visning["forklaringer"]),
         # Today's count: not part of what was approved, so the approved view leaves it out.
         "igangvaerende": None if visning["vist_godkendt"]
-        else selectors.igangvaerende_forloeb(valg.valgt_periode).count(),
+        else selectors.igangvaerende_forloeb(
+            valg.valgt_periode, valg.kontrakt.erhvervshus_id).count(),
         # The downloads show what the page shows: today's figures where the page does.
         "aktuel_query": "&aktuel=1" if visning["godkendelse"] and not visning["vist_godkendt"]
         else "",
@@ -194,7 +200,8 @@ def maal_side(request, nummer):
         "godkendelse": godkendelse, "nyeste": versioner[0] if versioner else None,
         **_maal_forklaringer(request, maal, paneler, valg),
         "igangvaerende": taeller_forloeb
-        and selectors.igangvaerende_forloeb(valg.valgt_periode).count(),
+        and selectors.igangvaerende_forloeb(
+            valg.valgt_periode, valg.kontrakt.erhvervshus_id).count(),
         "paneler": paneler, "har_figurer": any(p.get("figur") for p in paneler),
         "alle_maal": valg.kontrakt.maal.only("nummer", "titel"),
         "kan_maale": request.user.has_perm("maal.add_maaling"),
@@ -244,7 +251,8 @@ def igangvaerende(request):
     valg = _valg(request)
     if not valg.is_valid():
         return _ugyldig(request, valg)
-    qs = selectors.igangvaerende_forloeb(valg.valgt_periode).select_related(
+    qs = selectors.igangvaerende_forloeb(
+            valg.valgt_periode, valg.kontrakt.erhvervshus_id).select_related(
         *RELATIONER[Forloeb]
     )
     if request.GET.get("format") == "xlsx":
@@ -313,10 +321,10 @@ def milepael_ny(request, noegle):
     }, status=_status(form))
 
 
-def status_overblik(idag) -> dict | None:
-    """The summary strip for the latest contract at today's default period (for the front
-    page), or ``None`` when there is no contract yet."""
-    valg = PeriodeForm({}, kontrakter=_kontrakter(), idag=idag)
+def status_overblik(idag, bruger=None) -> dict | None:
+    """The summary strip for the latest contract of ``bruger``'s houses at today's default
+    period (for the front page), or ``None`` when there is no contract yet."""
+    valg = PeriodeForm({}, kontrakter=_kontrakter(bruger), idag=idag)
     if not valg.is_valid():
         return None
     resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=idag)

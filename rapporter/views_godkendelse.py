@@ -33,7 +33,7 @@ def _rapportperiode(request) -> PeriodeForm:
     half year during the contract year and the whole year after it; a status date is an error
     (it is neither explained nor approved)."""
     idag = timezone.localdate()
-    valg = PeriodeForm(request.GET, kontrakter=_kontrakter(), idag=idag)
+    valg = PeriodeForm(request.GET, kontrakter=_kontrakter(request.user), idag=idag)
     if not valg.is_valid():
         return valg
     aar = valg.kontrakt.aar

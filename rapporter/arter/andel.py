@@ -41,7 +41,7 @@ class Andel(Art):
     def poster(self, indikator, periode, del_, *, idag):
         parametre = indikator.parametre or {}
         naevner_q, taeller_q = selectors.andel_q(parametre)
-        forloeb = Forloeb.objects.filter(
+        forloeb = selectors.husets(Forloeb, selectors.indikatorens_hus(indikator)).filter(
             selectors.i_perioden("slutdato", periode),
             taeller_q if del_ == "taeller" else naevner_q,
         )
@@ -59,6 +59,7 @@ class Andel(Art):
         alle = selectors.henvisninger_efter_aktoertype(
             k["periode"], parametre["henvist_til_aktoertyper"],
             forloebstyper=parametre.get("forloebstyper"), grundlag=parametre["grundlag"],
+            erhvervshus_id=selectors.indikatorens_hus(indikator),
         )
         raekker = [r for r in alle if r["aktoertype"] != selectors.I_ALT]
         i_alt = alle[-1]

@@ -38,7 +38,7 @@ class Antal(Art):
         parametre = indikator.parametre or {}
         grundlag = parametre.get("grundlag", "forloeb")
         g = selectors.GRUNDLAG[grundlag]
-        poster = g.model.objects.filter(
+        poster = selectors.husets(g.model, selectors.indikatorens_hus(indikator)).filter(
             selectors.i_perioden(g.datofelt, periode), selectors.filter_q(grundlag, parametre)
         )
         if g.distinkt:

@@ -58,7 +58,8 @@ class Fordeling(Art):
         if del_ == "taeller":
             kategori = parametre.get("kategori", "land")
             kommuner = [k for k, kat in kategorier.items() if kat == kategori]
-        forloeb = Forloeb.objects.filter(selectors.i_perioden("slutdato", periode))
+        forloeb = selectors.husets(Forloeb, selectors.indikatorens_hus(indikator)).filter(
+            selectors.i_perioden("slutdato", periode))
         if _grundlag(parametre) == "forloeb":
             return forloeb.filter(virksomhed__kommune_id__in=kommuner).select_related(
                 "virksomhed"

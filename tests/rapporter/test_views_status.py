@@ -339,15 +339,16 @@ def test_every_role_may_read_status(client, kontrakt_2025, rolle, request):
 
 @time_machine.travel(IDAG, tick=False)
 def test_a_second_house_with_a_contract_the_same_year_is_chosen_not_hidden(
-    kontrakt_2025, laeser_klient
+    kontrakt_2025, laeser_klient, kkr_laeser
 ):
     from forloeb.models import Region
-    from maal.models import Resultatkontrakt
+    from maal.models import Medlemskab, Resultatkontrakt
 
     hovedstaden = Erhvervshus.objects.get(navn="Erhvervshus Hovedstaden")  # reference data
     assert hovedstaden.region == Region.objects.get(kode="1084")
     anden = Resultatkontrakt.objects.create(erhvervshus=hovedstaden, aar=2025,
                                             modpart="KKR Hovedstaden")
+    Medlemskab.objects.create(bruger=kkr_laeser, erhvervshus=hovedstaden)  # reads both houses
     # without a choice: the house of the newest contract, the first by name on a tie
     side = laeser_klient.get(STATUS).content.decode()
     assert "Erhvervshus Hovedstaden · Resultatkontrakt 2025 med KKR Hovedstaden" in tekst(side)
