@@ -69,7 +69,10 @@ class Command(BaseCommand):
         parser.add_argument("--forloeb", type=int, default=2100, help="Antal forløb i alt.")
 
     def handle(self, *args, aar, seed, forloeb, **options):
-        kontrakt = Resultatkontrakt.objects.filter(aar=aar).select_related("erhvervshus").first()
+        # The demo is Erhvervshus Sjælland's (its records belong to the contract's house).
+        kontrakter = Resultatkontrakt.objects.filter(aar=aar).select_related("erhvervshus")
+        kontrakt = (kontrakter.filter(erhvervshus__navn="Erhvervshus Sjælland").first()
+                    or kontrakter.first())
         if kontrakt is None:
             raise CommandError(
                 f"Der er ingen resultatkontrakt for {aar}. Indlæs den først: "
@@ -190,6 +193,7 @@ class Demo:
                 slutdato = None
             henvisninger = [h for h in henvisninger if h["dato"] <= self.idag]
             services.forloeb_create(
+                erhvervshus=self.kontrakt.erhvervshus,
                 ekstern_id=f"{PREFIX}-{self.aar}-F{nr + 1:05d}",
                 virksomhed=virksomhed,
                 type=type_,
@@ -213,6 +217,7 @@ class Demo:
             if dato > self.idag:
                 continue
             services.ai_tjek_create(
+                erhvervshus=self.kontrakt.erhvervshus,
                 ekstern_id=f"{PREFIX}-{self.aar}-AI{nr + 1:04d}", virksomhed=virksomhed,
                 dato=dato, henvist_af_lokal_erhvervsservice=henvist, aarsag=AARSAG,
             )
@@ -229,6 +234,7 @@ class Demo:
             nonlocal oprettet
             if dato <= self.idag:
                 services.aktivitet_create(
+                erhvervshus=self.kontrakt.erhvervshus,
                     ekstern_id=f"{PREFIX}-{self.aar}-A{nr:04d}", dato=dato, aarsag=AARSAG,
                     **felter,
                 )
@@ -266,6 +272,7 @@ class Demo:
                 if dato > self.idag:
                     continue
                 services.programdeltagelse_create(
+                erhvervshus=self.kontrakt.erhvervshus,
                     virksomhed=virksomhed, program=program, status=status, dato=dato,
                     aarsag=AARSAG,
                 )
@@ -278,6 +285,7 @@ class Demo:
         for klynge, dato in aftaler:
             if dato <= self.idag:
                 services.samarbejdsaftale_create(
+                erhvervshus=self.kontrakt.erhvervshus,
                     aktoer=klynge, dato=dato, aarsag=AARSAG,
                     beskrivelse=f"Forpligtende samarbejde med {klynge.navn} om sjællandske "
                     "SMV'er.",
