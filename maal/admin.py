@@ -26,6 +26,7 @@ from .models import (
     Maal,
     Maalandel,
     Maaling,
+    Medlemskab,
     MilepaelStatus,
     Resultatkontrakt,
 )
@@ -148,8 +149,36 @@ class ByLandAdmin(SimpleHistoryAdmin):
     list_filter = ("kontrakt", "kategori")
 
 
+class MedlemskabInline(admin.TabularInline):
+    """The houses a user belongs to: they see, register, import and report those houses'
+    records only. An administrator gives and takes away only the houses they belong to
+    themself (and sees only those rows); a superuser any."""
+
+    model = Medlemskab
+    fk_name = "bruger"
+    extra = 0
+    verbose_name = "erhvervshus"
+    verbose_name_plural = "erhvervshuse (brugeren ser og registrerer kun deres registreringer)"
+
+    def _egne_huse(self, request):
+        return Erhvervshus.objects.filter(medlemskaber__bruger=request.user)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("erhvervshus")
+        return qs if request.user.is_superuser else qs.filter(
+            erhvervshus__in=self._egne_huse(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "erhvervshus" and not request.user.is_superuser:
+            kwargs["queryset"] = self._egne_huse(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class BrugerAdmin(UserAdmin):
-    """Django's user admin, narrowed for administrators who are not superusers."""
+    """Django's user admin, narrowed for administrators who are not superusers; the houses a
+    user belongs to are given in the inline ``MedlemskabInline``."""
+
+    inlines = [MedlemskabInline]
 
     list_display = ("username", "first_name", "last_name", "email", "roller", "is_active")
     list_filter = ("groups", "is_active", "is_superuser")

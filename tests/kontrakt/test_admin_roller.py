@@ -89,9 +89,30 @@ def _brugerdata(bruger, **aendret):
     data = {
         "username": bruger.username, "first_name": bruger.first_name, "last_name": "",
         "email": "", "is_active": "on", "groups": [g.pk for g in bruger.groups.all()],
+        **HUSE_UAENDRET,
     }
     data.update(aendret)
     return data
+
+
+# The houses' inline (MedlemskabInline) sent with no changes.
+HUSE_UAENDRET = {"medlemskaber-TOTAL_FORMS": "0", "medlemskaber-INITIAL_FORMS": "0"}
+
+
+def test_an_administrator_gives_only_their_own_houses(admin_klient, registrant, hovedstaden):
+    from maal.models import Medlemskab
+    from tests.factories import erhvervshus
+
+    url = reverse("admin:auth_user_change", args=[registrant.pk])
+    Medlemskab.objects.filter(bruger=registrant).delete()
+    fremmed = admin_klient.post(url, _brugerdata(registrant, **{
+        "medlemskaber-TOTAL_FORMS": "1", "medlemskaber-0-erhvervshus": hovedstaden.pk}))
+    assert fremmed.status_code == 200
+    assert "Marker en gyldig valgmulighed" in fremmed.content.decode()
+    eget = admin_klient.post(url, _brugerdata(registrant, **{
+        "medlemskaber-TOTAL_FORMS": "1", "medlemskaber-0-erhvervshus": erhvervshus().pk}))
+    assert eget.status_code == 302
+    assert [m.erhvervshus.navn for m in registrant.medlemskaber.all()] == ["Erhvervshus Sjælland"]
 
 
 def test_the_group_choice_offers_exactly_the_assignable_roles(admin_klient, registrant):
@@ -146,7 +167,7 @@ def test_a_group_outside_the_roles_is_refused_and_one_given_by_a_superuser_is_ke
 def test_an_administrator_adds_a_user(admin_klient):
     svar = admin_klient.post(reverse("admin:auth_user_add"), {
         "username": "ny", "usable_password": "true",
-        "password1": "et-langt-kodeord-42", "password2": "et-langt-kodeord-42",
+        "password1": "et-langt-kodeord-42", "password2": "et-langt-kodeord-42", **HUSE_UAENDRET,
     })
     assert svar.status_code == 302
     assert svar["Location"].startswith("/admin/auth/user/")
