@@ -28,7 +28,6 @@ from forloeb.models import (
     Forloeb,
     Henvisning,
     Programdeltagelse,
-    Region,
     Samarbejdsaftale,
     Virksomhed,
 )
