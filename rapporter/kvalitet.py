@@ -83,11 +83,17 @@ def _i_perioden(felt: str, periode: Periode | None) -> Q:
 # --- The record flags ---------------------------------------------------------------------------
 
 
-def sene_forloeb(periode: Periode | None = None) -> QuerySet:
+def _hus(erhvervshus_id, felt="erhvervshus_id") -> dict:
+    """The house's records only (``None``: every house's)."""
+    return {} if erhvervshus_id is None else {felt: erhvervshus_id}
+
+
+def sene_forloeb(periode: Periode | None = None, erhvervshus_id: int | None = None) -> QuerySet:
     """Forløb registered more than the threshold's days after their slutdato."""
     dage = settings.DATAKVALITET_SEN_REGISTRERING_DAGE
     return (
-        Forloeb.objects.filter(_i_perioden("slutdato", periode), slutdato__isnull=False)
+        Forloeb.objects.filter(_i_perioden("slutdato", periode), slutdato__isnull=False,
+                               **_hus(erhvervshus_id))
         .annotate(oprettet_dag=TruncDate("oprettet"), frist=_efter("slutdato", dage))
         .filter(oprettet_dag__gt=F("frist"))
         .select_related("virksomhed", "oprettet_af")
@@ -95,12 +101,14 @@ def sene_forloeb(periode: Periode | None = None) -> QuerySet:
     )
 
 
-def sene_henvisninger(periode: Periode | None = None) -> QuerySet:
+def sene_henvisninger(periode: Periode | None = None,
+                      erhvervshus_id: int | None = None) -> QuerySet:
     """Henvisninger added more than the threshold's days after their forløb ended."""
     dage = settings.DATAKVALITET_SEN_HENVISNING_DAGE
     return (
         Henvisning.objects.filter(
-            _i_perioden("forloeb__slutdato", periode), forloeb__slutdato__isnull=False
+            _i_perioden("forloeb__slutdato", periode), forloeb__slutdato__isnull=False,
+            **_hus(erhvervshus_id, "forloeb__erhvervshus_id"),
         )
         .annotate(oprettet_dag=TruncDate("oprettet"), frist=_efter("forloeb__slutdato", dage))
         .filter(oprettet_dag__gt=F("frist"))
@@ -109,7 +117,8 @@ def sene_henvisninger(periode: Periode | None = None) -> QuerySet:
     )
 
 
-def mulige_dubletter(periode: Periode | None = None) -> QuerySet:
+def mulige_dubletter(periode: Periode | None = None,
+                     erhvervshus_id: int | None = None) -> QuerySet:
     """Forløb with another forløb of the same company and type whose dates overlap."""
     anden = Forloeb.objects.filter(
         virksomhed=OuterRef("virksomhed"), type=OuterRef("type"),
@@ -118,7 +127,8 @@ def mulige_dubletter(periode: Periode | None = None) -> QuerySet:
     ).exclude(pk=OuterRef("pk")).filter(Q(slutdato__isnull=True)
                                         | Q(slutdato__gte=OuterRef("startdato")))
     return (
-        Forloeb.objects.filter(_i_perioden("slutdato", periode), Exists(anden))
+        Forloeb.objects.filter(_i_perioden("slutdato", periode), Exists(anden),
+                               **_hus(erhvervshus_id))
         .select_related("virksomhed")
         .order_by("virksomhed__cvr", "type", "startdato", "id")
     )
@@ -244,27 +254,28 @@ def _forklaringer() -> dict[str, str]:
     }
 
 
-def opsummering(periode: Periode | None) -> list[Flag]:
+def opsummering(periode: Periode | None, erhvervshus_id: int | None = None) -> list[Flag]:
     """The flags that find something in ``periode``, with their counts and no rows: what the
     status page's notice shows. Four queries."""
     forklaringer = _forklaringer()
     tal = {
-        "sene_forloeb": sene_forloeb(periode).count(),
-        "sene_henvisninger": sene_henvisninger(periode).count(),
-        "dubletter": mulige_dubletter(periode).count(),
+        "sene_forloeb": sene_forloeb(periode, erhvervshus_id).count(),
+        "sene_henvisninger": sene_henvisninger(periode, erhvervshus_id).count(),
+        "dubletter": mulige_dubletter(periode, erhvervshus_id).count(),
         "byger": len(byger(periode)),
     }
     return [Flag(noegle=n, titel=TITLER[n], forklaring=forklaringer[n], antal=antal)
             for n, antal in tal.items() if antal]
 
 
-def flag(periode: Periode | None) -> list[Flag]:
-    """Every flag with its count and its first :data:`VIS_HOEJST` rows, for the page."""
+def flag(periode: Periode | None, erhvervshus_id: int | None = None) -> list[Flag]:
+    """Every flag with its count and its first :data:`VIS_HOEJST` rows, for the page: of the
+    house's records (``erhvervshus_id``; the bursts of changes are every house's users')."""
     forklaringer = _forklaringer()
     ud = []
-    for noegle, qs in [("sene_forloeb", sene_forloeb(periode)),
-                       ("sene_henvisninger", sene_henvisninger(periode)),
-                       ("dubletter", mulige_dubletter(periode))]:
+    for noegle, qs in [("sene_forloeb", sene_forloeb(periode, erhvervshus_id)),
+                       ("sene_henvisninger", sene_henvisninger(periode, erhvervshus_id)),
+                       ("dubletter", mulige_dubletter(periode, erhvervshus_id))]:
         raekker = list(qs[:VIS_HOEJST])
         antal = len(raekker) if len(raekker) < VIS_HOEJST else qs.count()
         ud.append(Flag(noegle, TITLER[noegle], forklaringer[noegle], antal, raekker))

@@ -133,7 +133,8 @@ def status(request):
         else "",
         "kan_godkende": valg.valgt_periode.navn in RAPPORTPERIODER
         and request.user.has_perm(godkendelser.GODKEND_RET),
-        "datakvalitet": kvalitet.opsummering(valg.valgt_periode)
+        "datakvalitet": kvalitet.opsummering(valg.valgt_periode,
+                                              valg.kontrakt.erhvervshus_id)
         if request.user.has_perm("maal.se_datakvalitet") else [],
     })
 

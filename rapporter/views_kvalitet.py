@@ -22,6 +22,7 @@ def datakvalitet(request):
     alle = request.GET.get("alle") == "1"
     periode = None if alle else valg.valgt_periode
     return render(request, "rapporter/datakvalitet.html", {
-        "valg": valg, "alle": alle, "periode": periode, "flag": kvalitet.flag(periode),
+        "valg": valg, "alle": alle, "periode": periode,
+        "flag": kvalitet.flag(periode, valg.kontrakt.erhvervshus_id),
         "vis_hoejst": kvalitet.VIS_HOEJST,
     })
