@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from maal.models import Erhvervshus, Indikator, Maal, Maalandel, Resultatkontrakt
 
-from .beregning import Periode, Resultat, forventet_pro_rata
+from .beregning import Periode, Resultat, forventet_pro_rata, rund
 from .godkendelse import rapport_til_visning
 from .resultater import Rapport
 
@@ -68,6 +68,11 @@ class Hus:
             return None
         return float(self.m1.faktisk) / float(self.andel)
 
+    @property
+    def m1_af_andel_vist(self) -> float | None:
+        """As shown: rounded half up to a tenth of a per cent (the number filters cut)."""
+        return rund(self.m1_af_andel, 3)
+
 
 @dataclass
 class Raekke:
@@ -114,6 +119,10 @@ class Oversigt:
         if self.m1_i_alt is None or not self.andele_i_alt:
             return None
         return float(self.m1_i_alt) / float(self.andele_i_alt)
+
+    @property
+    def m1_i_alt_af_andele_vist(self) -> float | None:
+        return rund(self.m1_i_alt_af_andele, 3)
 
 
 def _float(vaerdi) -> float | None:

@@ -20,7 +20,8 @@ from tests.kontrakt.test_url_matrix import (  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
-# (GET, POST) for the URLs a National læser may open; every other URL: 403 both ways.
+# (GET, POST) for the URLs a National læser may open, or whose method is refused before the
+# permission; every other URL: 403 both ways.
 TILLADT = {
     "forside": ("302", "302"),
     "login": ("200", "200"),
@@ -28,6 +29,8 @@ TILLADT = {
     "password_change": ("200", "200"),
     "password_change_done": ("200", "405"),
     "importer:bekraeft": ("405", "403"),  # POST only
+    "importer:koersel": ("403", "405"),  # GET only: the method is refused first
+    "importer:koersel_status": ("403", "405"),
     "rapporter:national": ("200", "200"),
     "rapporter:national_xlsx": ("200", "200"),
 }
