@@ -80,16 +80,18 @@ def aendringer(*, fra: datetime | None = None, til: datetime | None = None,
                bruger_id: int | None = None, art: str | None = None,
                periode: tuple[date, date] | None = None, kun_godkendte: bool = False,
                kun_importer: bool = False, graense: int | None = None,
-               spring_over: int = 0) -> list[Aendring]:
+               spring_over: int = 0, huse=None) -> list[Aendring]:
     """The changes, newest first.
 
     ``fra``/``til`` bound when the change was made (both included); ``bruger_id`` who made it;
     ``art`` the record kind (a model label, "forloeb.forloeb"); ``periode`` (dates, both
     included) keeps the changes that touch it, ``kun_godkendte`` those that touch an approved
-    period, ``kun_importer`` those made by an import. ``graense`` and ``spring_over`` cut out
-    a page."""
+    period, ``kun_importer`` those made by an import; ``huse`` (house ids; None: all) keeps
+    the records of those houses (a company's, an aktør's changes are every house's).
+    ``graense`` and ``spring_over`` cut out a page."""
     perioder = laas.laaste_perioder()
-    samlet = _samlet(_Filtre(fra, til, bruger_id, art, periode, kun_godkendte, kun_importer),
+    samlet = _samlet(_Filtre(fra, til, bruger_id, art, periode, kun_godkendte, kun_importer,
+                             huse),
                      perioder)
     if samlet is None:
         return []
@@ -112,10 +114,11 @@ def alle_aendringer(*, bid: int = BID, **filtre) -> Iterator[Aendring]:
 
 
 def antal(*, fra=None, til=None, bruger_id=None, art=None, periode=None, kun_godkendte=False,
-          kun_importer=False) -> int:
+          kun_importer=False, huse=None) -> int:
     """How many changes :func:`aendringer` gives for the same filters (one query)."""
     perioder = laas.laaste_perioder() if kun_godkendte else []
-    samlet = _samlet(_Filtre(fra, til, bruger_id, art, periode, kun_godkendte, kun_importer),
+    samlet = _samlet(_Filtre(fra, til, bruger_id, art, periode, kun_godkendte, kun_importer,
+                             huse),
                      perioder)
     return 0 if samlet is None else samlet.count()
 
@@ -152,6 +155,7 @@ class _Filtre:
     periode: tuple[date, date] | None = None
     kun_godkendte: bool = False
     kun_importer: bool = False
+    huse: list[int] | None = None
 
 
 def _samlet(filtre: _Filtre, perioder: list[laas.LaastPeriode]):
@@ -173,6 +177,13 @@ def _del(model, filtre: _Filtre, perioder):
     H = model.history.model
     pk = model._meta.pk.attname
     qs = H.objects.all()
+    if filtre.huse is not None:
+        felter = {f.name for f in H._meta.fields}
+        if "erhvervshus" in felter:
+            qs = qs.filter(erhvervshus_id__in=filtre.huse)
+        elif "forloeb" in felter:  # a henvisning, with its forløb's house
+            qs = qs.filter(forloeb_id__in=model._meta.get_field("forloeb").related_model
+                           .history.filter(erhvervshus_id__in=filtre.huse).values("id"))
     if filtre.fra:
         qs = qs.filter(history_date__gte=filtre.fra)
     if filtre.til:

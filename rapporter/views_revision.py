@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
+from forloeb import adgang
 from forloeb.arbejdsbog import OVERSKRIFT_FONT, celle, som_bytes
 from forloeb.filters import PeriodeForm
 from forloeb.forms import dato_widget
@@ -60,11 +61,14 @@ class RevisionForm(PeriodeForm):
             "art": data.get("art") or None,
             "kun_godkendte": bool(data.get("godkendt")),
             "kun_importer": bool(data.get("importer")),
+            "huse": getattr(self, "huse", None),
         }
 
 
-def _form(data) -> RevisionForm:
+def _form(data, bruger) -> RevisionForm:
+    """The filters, for the records of ``bruger``'s houses (every house's for a superuser)."""
     form = RevisionForm(data)
+    form.huse = None if adgang.ser_alle_huse(bruger) else sorted(adgang.brugerens_hus_id(bruger))
     if form.is_bound:
         form.is_valid()
     return form
@@ -73,7 +77,7 @@ def _form(data) -> RevisionForm:
 @login_required
 @kraever_administrator
 def revision_side(request):
-    form = _form(request.GET or None)
+    form = _form(request.GET or None, request.user)
     side = Paginator(revision.Aendringsliste(**form.filtre()), PR_SIDE).get_page(
         request.GET.get("page"))
     return render(request, "rapporter/revision.html", {
@@ -85,7 +89,7 @@ def revision_side(request):
 @login_required
 @kraever_administrator
 def revision_eksport(request):
-    form = _form(request.GET)  # bound even without filters, so a refusal has a place
+    form = _form(request.GET, request.user)  # bound even without filters, so a refusal has a place
     if not form.errors and (i_alt := revision.antal(**form.filtre())) > EKSPORT_MAKS:
         form.add_error(None, f"Udtrækket har {i_alt:,} ændringer; eksporten tager højst "
                              f"{EKSPORT_MAKS:,} ad gangen. Afgræns med datoerne eller de andre "
