@@ -239,16 +239,16 @@ def test_a_running_import_shows_rows_read_and_checked_per_sheet(client, administ
 
     assert "Prøvekørslen af crm.xlsx kører. Kontrollerer Forløb." in html
     assert ('<progress class="import-bar" style="width: 100%" max="3000" value="1200" '
-            'aria-label="Forloeb: 1.200 af 3.000 rækker kontrolleret">') in html
+            'aria-label="Forløb: 1.200 af 3.000 rækker kontrolleret">') in html
     assert "12 af 12 rækker kontrolleret" in html
     assert status(client, run)["ark"][0] == {
-        "ark": "Forloeb", "laest": 3000, "kontrolleret": 1200,
+        "ark": "Forløb", "laest": 3000, "kontrolleret": 1200,
         "tekst": "1.200 af 3.000 rækker kontrolleret"}
     # While a sheet is still being read, the bar has no value (indeterminate).
     run.fremskridt = [{"ark": "Forloeb", "laest": 5000, "kontrolleret": 0, "aktuelt": True}]
     run.save()
     html = client.get(reverse("importer:koersel", args=[run.pk])).content.decode()
-    assert "Læser Forloeb." in html and "5.000 rækker læst" in html
+    assert "Læser Forløb." in html and "5.000 rækker læst" in html
     assert '<progress class="import-bar" style="width: 100%" max="5000" aria-label' in html
 
 
