@@ -8,6 +8,7 @@ checks that it lists exactly the records counted.
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -185,7 +186,7 @@ def m10_lokale_operatoerer(kontrakt):
     greve, koege = aktoer("Lokal erhvervsservice Greve"), aktoer("Lokal erhvervsservice Køge")
     kbh = services.aktoer_create(navn="Lokal erhvervsservice København", type="lokal",
                                  kommuner=["101"])
-    aktivitet = services.aktivitet_create
+    aktivitet = partial(services.aktivitet_create, erhvervshus=sjaelland_hus())
     aktivitet(type="faelles_aktivitet", dato=date(2025, 2, 1), titel="F1", partnere=[greve, koege])
     aktivitet(type="faelles_aktivitet", dato=date(2025, 5, 1), titel="F2", partnere=[greve])
     aktivitet(type="faelles_aktivitet", dato=date(2025, 7, 1), titel="F3",
