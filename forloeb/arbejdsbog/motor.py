@@ -9,12 +9,13 @@ from collections.abc import Callable
 from django.db import DatabaseError
 from django.utils import translation
 
+from .. import adgang
 from .ark import ARK_NAVNE
 from .laes import FilFejl, laes_ark, laes_fil
 from .planer import planlaeg
 from .skriv import skriv
 from .svar import Fejl, Opgoerelse, Resultat, aarsag_fejl, aarsag_for
-from .tjek import HUSETS_ARK, Import
+from .tjek import Import
 
 Fremskridt = Callable[[str, int, int], None]
 
@@ -49,7 +50,8 @@ def importer(
             return imp.resultat()
         planlaeg(imp)  # outside any transaction: SQLite's write lock waits for the writing
         if not dry_run and not imp.fejl and imp.hus() is None and any(
-                navn in imp.raekker for navn in HUSETS_ARK):
+                post.ny and adgang.hus_felt(model) == "erhvervshus"
+                for model, poster in imp.poster.items() for post in poster):
             imp.fejl.append(Fejl("Angiv, hvilket erhvervshus importen er for (--erhvervshus "
                                  "NAVN); intet er gemt."))
         if dry_run or imp.fejl:
