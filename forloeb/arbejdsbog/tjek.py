@@ -379,8 +379,10 @@ class Import:
         return qs.filter(erhvervshus=self._hus) if self._hus is not None else qs
 
     def maalingernes_hus(self, ark: str):
-        """For a dry run without a user, the house målinger belong to: the app's only one."""
-        huse = list(apps.get_model("maal", "Erhvervshus").objects.all()[:2])
+        """Without a user, the house målinger belong to: the only house with a contract (a
+        måling needs its house's contract), else the app's only house."""
+        alle = apps.get_model("maal", "Erhvervshus").objects.all()
+        huse = list(alle.filter(kontrakter__isnull=False).distinct()[:2]) or list(alle[:2])
         if len(huse) == 1:
             return huse[0]
         self.fejl.append(Fejl(
