@@ -378,6 +378,12 @@ class Import:
         without a user)."""
         return qs.filter(erhvervshus=self._hus) if self._hus is not None else qs
 
+    @staticmethod
+    def eneste_hus():
+        alle = apps.get_model("maal", "Erhvervshus").objects.all()
+        huse = list(alle.filter(kontrakter__isnull=False).distinct()[:2]) or list(alle[:2])
+        return huse[0] if len(huse) == 1 else None
+
     def maalingernes_hus(self, ark: str):
         """Without a user, the house målinger belong to: the only house with a contract (a
         måling needs its house's contract), else the app's only house."""
@@ -403,9 +409,10 @@ class Import:
                 return None
             return self.erhvervshus
         if self.bruger is None:
-            # Without a user (a dry run, or code) no owner, period or house is checked; such an
-            # import is written only for a house given (``motor``).
-            return None
+            # Without a user (a dry run, or code): the only house with a contract, else the
+            # app's only house; with none of them no house is checked, and new records are
+            # written only for a house given (``motor``).
+            return self.eneste_hus()
         huse = (adgang.brugerens_huse(self.bruger) if self.bruger is not None
                 else apps.get_model("maal", "Erhvervshus").objects.all())
         huse = list(huse[:2])
