@@ -17,6 +17,7 @@ from django.urls import reverse
 from forloeb.importer import importer
 from forloeb.models import Aktoer, Forloeb
 from maal.models import Maaling
+from tests.factories import erhvervshus
 from tests.forloeb.test_importer import FORLOEB_OVERSKRIFT, VIRKSOMHED_OVERSKRIFT, bog
 
 IDAG = datetime(2025, 7, 15, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
@@ -140,7 +141,8 @@ def test_the_plan_is_made_outside_any_transaction_and_the_progress_hook_sees_eac
     def fremskridt(ark, laest, kontrolleret):
         kald.append((ark, laest, kontrolleret, len(connection.atomic_blocks) > testens))
 
-    svar = importer(med_dublet(), "dublet.xlsx", fremskridt=fremskridt)
+    svar = importer(med_dublet(), "dublet.xlsx", fremskridt=fremskridt,
+                    erhvervshus=erhvervshus())  # no user, no contract: the house is named
     assert svar.ok and svar.gemt
     assert ("Virksomheder", 1, 1, False) in kald
     assert ("Forloeb", 2, 2, False) in kald
