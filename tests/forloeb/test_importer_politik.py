@@ -53,7 +53,7 @@ def test_the_note_shows_in_the_dry_run_of_the_command_and_of_the_upload_page(tmp
     svar = importer(med_dublet(), "dublet.xlsx", dry_run=True)
     side = render_to_string("forloeb/import/_svar.html", {"svar": svar})
     assert "Bemærkninger" in side
-    assert "Forloeb: række 4 er magen til række 2 og tælles én gang" in side
+    assert "Forløb: række 4 er magen til række 2 og tælles én gang" in side
 
 
 @pytest.mark.django_db
