@@ -137,7 +137,7 @@ def test_a_csv_names_its_sheet_by_option(kontrakt_2025, tmp_path, administrator)
 @pytest.mark.parametrize("args, besked", [
     (["findes-ikke.xlsx"], "Filen findes-ikke.xlsx findes ikke."),
     (["{fil}", "--bruger", "ingen"], "Brugeren 'ingen' findes ikke."),
-    (["{fil}", "--erhvervshus", "Erhvervshus Bornholm"], "Erhvervshuset 'Erhvervshus Bornholm' findes ikke."),
+    (["{fil}", "--erhvervshus", "Erhvervshus Ø"], "Erhvervshuset 'Erhvervshus Ø' findes ikke."),
 ])
 def test_bad_arguments_are_answered(kontrakt_2025, fil, args, besked):
     with pytest.raises(CommandError, match=besked):
