@@ -159,9 +159,11 @@ def gennem_services(antal: int) -> float:
 
     from forloeb import services
     from forloeb.models import Aktoer, Virksomhed
+    from maal.models import Resultatkontrakt
 
     rng, brugte = random.Random(2), set(Virksomhed.objects.values_list("cvr", flat=True))
     aktoer = Aktoer.objects.get(navn="Innovationsfonden")
+    hus = Resultatkontrakt.objects.get(aar=2025).erhvervshus
     start = time.perf_counter()
     with transaction.atomic():
         for n in range(antal):
@@ -170,7 +172,7 @@ def gennem_services(antal: int) -> float:
                 stiftelsesdato=date(2000, 1, 1), aarsag="Benchmark",
             )
             services.forloeb_create(
-                virksomhed=virksomhed, type="kort", startdato=date(2025, 2, 1),
+                virksomhed=virksomhed, erhvervshus=hus, type="kort", startdato=date(2025, 2, 1),
                 slutdato=date(2025, 3, 1), emner=["ai", "eksport"], ekstern_id=f"SVC-{n}",
                 henvisninger=[{"aktoer": aktoer, "dato": date(2025, 2, 2)}], aarsag="Benchmark",
             )
