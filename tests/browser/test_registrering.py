@@ -3,6 +3,7 @@ keyboard, sees it in the list; picks a known company from the suggestions, by a 
 or a CVR written with spaces; is told at once that a CVR cannot exist; is taken to the first
 error; and the form and the lists fit a desktop and a tablet."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -102,8 +103,10 @@ def test_register_a_forloeb_with_a_new_company_and_a_henvisning_by_keyboard(
     side.get_by_role("button", name="Gem", exact=True).focus()
     tast(side, "Enter")
 
-    expect(side).to_have_url(f"{live_server.url}/registrering/forloeb/")
+    # The saved forløb opens on its own page; the list then shows it.
+    expect(side).to_have_url(re.compile(r"/registrering/forloeb/\d+/ret/$"))
     expect(side.get_by_role("status").first).to_contain_text("Forløbet er gemt")
+    side.goto(f"{live_server.url}/registrering/forloeb/")
     raekke = side.locator("tbody tr", has_text="Havnens Is ApS")
     expect(raekke).to_contain_text("Handlingsplan")
     expect(raekke).to_contain_text("20-05-2025")
@@ -131,7 +134,9 @@ def test_a_known_company_is_picked_from_the_suggestions(side, live_server, regis
 
     side.get_by_label("Dato", exact=True).fill("2025-04-02")
     side.get_by_role("button", name="Gem", exact=True).click()
-    expect(side.locator("tbody tr", has_text="Stevns Klint Bryghus ApS")).to_be_visible()
+    # The saved record opens on its own page, with the message naming the company.
+    expect(side).to_have_url(re.compile(r"/registrering/ai-tjek/\d+/ret/$"))
+    expect(side.get_by_role("status").first).to_contain_text("Stevns Klint Bryghus ApS")
 
 
 def test_errors_take_focus_and_link_to_the_field(side, live_server, registrant):
