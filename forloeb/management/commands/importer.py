@@ -20,17 +20,12 @@ user's only house (required when they belong to several). Its new records belong
 a row naming another house's record is an error.
 """
 
-import getpass
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from forloeb.importer import aarsag_fejl, importer
-
-
-def fejl(besked: str) -> CommandError:
-    return CommandError(besked, returncode=2)
+from kontrakt.kommando import fejl, historikkens_bruger
 
 
 class Command(BaseCommand):
@@ -75,7 +70,9 @@ class Command(BaseCommand):
         if aarsag_fejl(aarsag):
             raise fejl(f"--aarsag: {aarsag_fejl(aarsag)}")
         hus = self._erhvervshus(erhvervshus)
-        hvem = self._bruger(bruger) if bruger or not dry_run else None
+        hvem = None
+        if bruger or not dry_run:
+            hvem = historikkens_bruger(bruger, handling="importen", intet="Intet er gemt.")
         svar = importer(
             sti.read_bytes(), sti.name, bruger=hvem, dry_run=dry_run, ark=ark, erhvervshus=hus,
             aarsag=aarsag, fremskridt=self._fremskridt if self.stderr.isatty() else None,
@@ -102,27 +99,6 @@ class Command(BaseCommand):
             tal += f", {kontrolleret:,} kontrolleret".replace(",", ".")
         self.stderr.write(f"\r\033[K{ark}: {tal} …", ending="")
         self.stderr.flush()
-
-    def _bruger(self, brugernavn):
-        """``--bruger``, else the app's user named as the OS login; refused without either."""
-        model = get_user_model()
-        if brugernavn:
-            try:
-                return model.objects.get_by_natural_key(brugernavn)
-            except model.DoesNotExist:
-                raise fejl(f"Brugeren '{brugernavn}' findes ikke.") from None
-        try:
-            login = getpass.getuser()
-        except (OSError, KeyError):  # no login name in the environment or the password file
-            login = ""
-        bruger = model.objects.filter(**{model.USERNAME_FIELD: login}).first() if login else None
-        if bruger is None:
-            ukendt = f"Appen har ingen bruger '{login}' som dit login. " if login else ""
-            raise fejl(
-                f"Angiv, hvem importen foretages af: --bruger BRUGERNAVN (en bruger i appen), så "
-                f"historikken kan vise det. {ukendt}Intet er gemt."
-            )
-        return bruger
 
     def _erhvervshus(self, navn):
         if not navn:

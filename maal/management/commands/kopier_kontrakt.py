@@ -11,18 +11,13 @@ Who the history names: ``--bruger``, else the app's user whose username is the l
 command (as ``importer``); with neither, the copy is refused.
 """
 
-import getpass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from kontrakt.kommando import fejl, historikkens_bruger
 from maal.models import Erhvervshus, Indikator, Resultatkontrakt
 from maal.services import KOPI_NOTE, kontrakt_kopier
-
-
-def fejl(besked: str) -> CommandError:
-    return CommandError(besked, returncode=2)
 
 
 class Command(BaseCommand):
@@ -47,7 +42,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, fra, til, erhvervshus, bruger, **options):
         kilde = self._kilde(fra, erhvervshus)
-        hvem = self._bruger(bruger)
+        hvem = historikkens_bruger(bruger, handling="kopien", intet="Intet er kopieret.",
+                                   ukendt_slut=" Intet er kopieret.")
         try:
             kopi = kontrakt_kopier(kilde=kilde, aar=til, bruger=hvem)
         except PermissionDenied as exc:
@@ -99,23 +95,3 @@ class Command(BaseCommand):
                        f"der kopieres, med --erhvervshus.")
         return kontrakter[0]
 
-    def _bruger(self, brugernavn: str):
-        """``--bruger``, else the app's user named as the OS login; refused without either."""
-        model = get_user_model()
-        if brugernavn:
-            try:
-                return model.objects.get_by_natural_key(brugernavn)
-            except model.DoesNotExist:
-                raise fejl(f"Brugeren '{brugernavn}' findes ikke. Intet er kopieret.") from None
-        try:
-            login = getpass.getuser()
-        except (OSError, KeyError):  # no login name in the environment or the password file
-            login = ""
-        bruger = model.objects.filter(**{model.USERNAME_FIELD: login}).first() if login else None
-        if bruger is None:
-            ukendt = f"Appen har ingen bruger '{login}' som dit login. " if login else ""
-            raise fejl(
-                f"Angiv, hvem kopien foretages af: --bruger BRUGERNAVN (en bruger i appen), så "
-                f"historikken kan vise det. {ukendt}Intet er kopieret."
-            )
-        return bruger
