@@ -8,9 +8,10 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from forloeb.forms import dato_widget
-from maal.models import MilepaelStatus
+from maal.models import Maaling, MilepaelStatus
 
 from .beregning import Periode
 
@@ -140,7 +141,13 @@ class KontraktaarForm(forms.Form):
         return dato
 
 
-class MaalingForm(KontraktaarForm):
+class MaalingForm(forms.Form):
+    """A måling for the contract year ``aar``. Its date rule is the model's own
+    (``Maaling.clean``: from 1 January of the year up to today; after the year, a final figure),
+    checked on an unsaved måling so the message stands next to the field it names, or above the
+    form for a field the form has not (``aar``; a ``ModelForm`` would raise ``ValueError`` there).
+    The house's keys are checked again by the service, which knows the house."""
+
     noegle = forms.ChoiceField(label="Hvad er målt")
     vaerdi = forms.DecimalField(
         label="Værdi", max_digits=16, decimal_places=2, localize=True,
@@ -159,24 +166,21 @@ class MaalingForm(KontraktaarForm):
         label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, noegler: list[tuple[str, str]], idag: date | None = None,
-                 **kwargs):
+    def __init__(self, *args, noegler: list[tuple[str, str]], aar: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["noegle"].choices = noegler
-        self.idag = idag
+        self.aar = aar
 
-    def clean_dato(self):
-        """In the contract year, or after it up to today: a final figure for the finished year
-        (KONTRAKT-2025.md, "A maaling"), which counts for helår only."""
-        dato = self.cleaned_data["dato"]
-        if dato.year > self.aar:
-            if self.idag is not None and dato > self.idag:
-                raise forms.ValidationError(
-                    f"En måling dateret efter kontraktåret {self.aar} er et endeligt tal for "
-                    "året; den kan ikke dateres i fremtiden."
-                )
-            return dato
-        return super().clean_dato()
+    def clean(self):
+        data = super().clean()
+        if data.get("dato") is None:
+            return data
+        try:
+            Maaling(aar=self.aar, **data).clean()
+        except ValidationError as fejl:
+            for felt, beskeder in fejl.message_dict.items():
+                self.add_error(felt if felt in self.fields else None, beskeder)
+        return data
 
 
 class MilepaelForm(KontraktaarForm):

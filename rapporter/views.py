@@ -275,7 +275,7 @@ def maaling_ny(request):
     kontrakt = valg.kontrakt
     noegler = _noegle_valg(kontrakt)
     form = MaalingForm(
-        request.POST or None, noegler=noegler, aar=kontrakt.aar, idag=valg.idag,
+        request.POST or None, noegler=noegler, aar=kontrakt.aar,
         initial={"noegle": request.GET.get("noegle"),
                  "dato": dato_i_aaret(kontrakt.aar, valg.idag)},
     )

@@ -79,7 +79,7 @@ def program_form(virksomhed):
 def maaling_form(aar, dato):
     return MaalingForm(data={"noegle": "M3.nps", "vaerdi": "70", "dato": dato, "kilde": "ERST",
                              "kommentar": ""},
-                       noegler=[("M3.nps", "NPS")], aar=aar, idag=IDAG.date())
+                       noegler=[("M3.nps", "NPS")], aar=aar)
 
 
 AKTOERFORM = modelform_factory(Aktoer, fields=["navn", "type"])  # as the admin builds it
