@@ -31,6 +31,11 @@ class NationalForm(forms.Form):
     aktuel = forms.BooleanField(label="Dagens tal", required=False)
     hus = forms.IntegerField(label="Erhvervshus", required=False)
 
+    # The page compares every house: the period picker (rapporter/_periodevaelger.html) offers
+    # no house and keeps none in its links.
+    huse = ()
+    hus_query = ""
+
     def __init__(self, data, *, idag):
         super().__init__({k: data.get(k, "") for k in ("aar", "periode", "aktuel", "hus")})
         self.idag = idag
