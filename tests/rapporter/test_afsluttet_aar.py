@@ -131,8 +131,7 @@ def test_a_milepael_in_a_finished_year_waits_for_the_final_assessment(aaret, lae
     helaar = laeser_klient.get(STATUS, {"aar": 2025, "periode": "helaar"})
     assert raekke(helaar, "M15.femern").endswith("… Afventer")
     side = tekst(helaar)
-    assert "Milepæle: 5 afventer." in side
-    assert "5 milepæle afventer den endelige vurdering af året." in side
+    assert "Milepæle: 5 afventer den endelige vurdering af året." in side
     assert "Året er afsluttet: hver indikator med måltal er opfyldt eller ikke opfyldt, " \
            "undtagen 12, der afventer tal." in side
     # during the year the status set is what counts
@@ -162,7 +161,7 @@ def test_after_the_final_assessment_the_milepael_is_met_or_not(aaret, admin_klie
     assert MilepaelStatus.objects.get(endelig=True).status == status
     helaar = admin_klient.get(STATUS, {"aar": 2025, "periode": "helaar"})
     assert raekke(helaar, "M15.femern").endswith(folge)
-    assert "4 milepæle afventer den endelige vurdering af året." in tekst(helaar)
+    assert "4 afventer den endelige vurdering af året." in tekst(helaar)
     maal = artikel(admin_klient.get(reverse("rapporter:maal", args=[15]),
                                     {"aar": 2025, "periode": "helaar"}), "M15.femern")
     assert f"15-02-2026 {folge} (endelig vurdering af året) Årets endelige vurdering." in maal
