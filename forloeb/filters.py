@@ -9,7 +9,8 @@ records are dated by their own dato.
 
 import django_filters as filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from . import adgang, selectors
 from .forms import dato_widget, kommunevalg
@@ -176,6 +177,17 @@ class VirksomhedFilter(RegistreringFilter):
         model = Virksomhed
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A company is shared by the houses; the list's forløb column counts the forløb of the
+        # user's houses only (adgang.husets), as the period filter does. A subquery: the database
+        # counts for the page's rows only.
+        forloeb = Forloeb.objects.filter(virksomhed=OuterRef("pk"))
+        if self.request is not None:
+            forloeb = adgang.husets(forloeb, self.request.user)
+        self.queryset = self.queryset.annotate(antal_forloeb=Coalesce(Subquery(
+            forloeb.order_by().values("virksomhed").annotate(n=Count("pk")).values("n")), 0))
+
     def filtrer_vejledt(self, queryset, name, value):
         # fra, til and type must hold for one and the same forløb, so they are applied together,
         # once, by whichever of them comes first.
@@ -198,7 +210,6 @@ class VirksomhedFilter(RegistreringFilter):
     def grundlag(cls):
         return (
             Virksomhed.objects.select_related("kommune__region")
-            .annotate(antal_forloeb=Count("forloeb"))
             .order_by("navn", "id")
         )
 
