@@ -156,6 +156,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTTER) if AXES_COOLOFF_MIN
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True  # a good login forgets earlier slips
 AXES_LOCKOUT_CALLABLE = "kontrakt.login.laast_svar"
+# The proxies in front of gunicorn that append to X-Forwarded-For (README, Production); the
+# address axes records is the one the outermost of them was reached from. 0: REMOTE_ADDR.
+PROXY_ANTAL = envint("PROXY_ANTAL", 0)
+if PROXY_ANTAL < 0:
+    raise RuntimeError("PROXY_ANTAL skal være 0 eller flere.")
+AXES_CLIENT_IP_CALLABLE = "kontrakt.proxy.klientens_ip"
 # axes.W006 asks for the IP address in the lockout; by name alone is the decision above (and
 # nothing here can be rotated by a client: no user agent, no cookie in the key).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
