@@ -136,15 +136,17 @@ class Godkendelse(models.Model):
 
 
 class Dataversion(models.Model):
-    """One row: a token that changes with every write that can move a figure (``rapporter.cache``
-    sets it in the writer's own transaction, so a reader sees the new token and the new records
-    together). Random rather than a count, so that a database restored, flushed or rolled back
-    never gives an old token to other records."""
+    """A table's token, which changes with every write to the table (``rapporter.cache`` sets it
+    in the writer's own transaction, so a reader sees the new token and the new records
+    together); the row with ``tabel=""`` stands for every table. Random rather than a count, so
+    that a database restored, flushed or rolled back never gives an old token to other
+    records."""
 
+    tabel = models.CharField(max_length=100, unique=True, default="")
     token = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "dataversion"
 
     def __str__(self):
-        return f"Dataversion {self.token}"
+        return f"Dataversion {self.tabel or 'alle'} {self.token}"

@@ -24,7 +24,8 @@ rather than being silently ignored.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,6 +43,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.lookups import LessThan
 
@@ -60,7 +62,7 @@ from forloeb.models import (
 from maal.models import ByLand, Indikator, Maaling, MilepaelStatus, Resultatkontrakt
 from maal.parametre import FILTRE_PR_GRUNDLAG
 
-from . import beregning
+from . import beregning, cache
 
 if TYPE_CHECKING:
     from .arter.base import Optaelling
@@ -314,11 +316,11 @@ def optaelling(
             aliaser[alias].append(navn)
         poster = husets(model, erhvervshus_id).filter(i_perioden(datofelt[model], periode))
         if model is Forloeb:
-            grupper = list(
-                poster.values("virksomhed__kommune_id").annotate(**udtryk).order_by()
-            )
-        else:
-            grupper = [poster.aggregate(**udtryk)]
+            grupper = poster.values("virksomhed__kommune_id").annotate(**udtryk)
+        else:  # one row: the aggregate over all of them
+            grupper = poster.annotate(alle=Value(1)).values("alle").annotate(**udtryk)
+        # Kept until a table the query reads is written (an AI-tjek leaves the forløb counts).
+        grupper = cache.raekker(grupper.order_by())
         for gruppe in grupper:
             for alias, navne in aliaser.items():
                 for navn in navne:
@@ -547,9 +549,11 @@ def kumulativ_udvikling(
     ``[{"dato": date, "antal": int, "kumuleret": int}, ...]``, each ``dato`` the last day of its
     month (or the period's end). Stops at ``idag`` when given.
 
-    The database groups by day (at most 366 rows); for counts of distinct things each thing
-    counts on the first day it qualifies, so the last ``kumuleret`` equals the indicator's
-    figure. Pair it with :func:`rapporter.beregning.forventet_pro_rata` for the expected line.
+    The database groups by day (at most 366 rows); for counts of distinct things it gives each
+    thing's first day it qualifies (one row per thing), so the last ``kumuleret`` equals the
+    indicator's figure. The rows are kept until a table they read is written
+    (``rapporter.cache``). Pair it with :func:`rapporter.beregning.forventet_pro_rata` for the
+    expected line.
     """
     from .arter import art  # the kinds build on this module's filters
 
@@ -560,27 +564,22 @@ def kumulativ_udvikling(
     parametre = indikator.parametre or {}
     grundlag = parametre.get("grundlag", "forloeb")
     g = GRUNDLAG[grundlag]
-    poster = husets(g.model, indikatorens_hus(indikator)).filter(
-        i_perioden(g.datofelt, periode), filter_q(grundlag, parametre)
-    )
-    if g.distinkt:
-        foerste = (
-            poster.filter(**{g.distinkt: OuterRef("pk")})
-            .order_by()
-            .values(g.distinkt)
-            .annotate(foerste=Min(g.datofelt))
-            .values("foerste")
-        )
-        pr_dag = (
-            g.distinkt_model.objects.filter(pk__in=poster.values(g.distinkt))
-            .annotate(dag=Subquery(foerste))
-            .values("dag")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    else:
-        pr_dag = poster.values(dag=F(g.datofelt)).annotate(n=Count("pk")).order_by()
-    antal_pr_dag = {r["dag"]: r["n"] for r in pr_dag}
+    hus = indikatorens_hus(indikator)
+
+    def pr_dag() -> QuerySet:
+        poster = husets(g.model, hus).filter(
+            i_perioden(g.datofelt, periode), filter_q(grundlag, parametre))
+        if g.distinkt:  # each thing on its first day: one row per thing
+            return poster.values(g.distinkt).annotate(dag=Min(g.datofelt)).order_by()
+        return poster.values(dag=F(g.datofelt)).annotate(n=Count("pk")).order_by()
+
+    def tael() -> dict:
+        if g.distinkt:
+            return Counter(r["dag"] for r in pr_dag())
+        return {r["dag"]: r["n"] for r in pr_dag()}
+
+    dele = (grundlag, json.dumps(parametre, sort_keys=True, default=str), hus, periode)
+    antal_pr_dag = cache.husk("kumulativ_udvikling", dele, lambda: [pr_dag()], tael)
     return _kumuler(antal_pr_dag, periode, interval, idag)
 
 

@@ -66,8 +66,8 @@ def test_the_imports_bulk_write_shows_at_once(kontrakt_2025):
     with transaction.atomic():  # as the import's write step: bulk_create sends no post_save
         AITjek.objects.bulk_create([AITjek(ekstern_id="AI-X", virksomhed=virksomhed,
                                            erhvervshus=hus, dato=date(2025, 4, 1))])
-        assert figur(kontrakt_2025, "M9.ai_tjek") == 1  # never cached stale inside either
-        skriv.skrevet.send(sender=skriv.Import)
+        skriv.skrevet.send(sender=skriv.Import)  # what the write step does before it commits
+        assert figur(kontrakt_2025, "M9.ai_tjek") == 1
     assert figur(kontrakt_2025, "M9.ai_tjek") == 1
 
 
@@ -108,13 +108,84 @@ def test_the_key_separates_periods_days_and_houses(kontrakt_2025):
     ai_tjek(dato=date(2025, 8, 1))
     assert figur(kontrakt_2025, "M9.ai_tjek", HELAAR) == 1
     assert figur(kontrakt_2025, "M9.ai_tjek", H1) == 0
-    token = cache.version()
     noegler = {
-        cache.noegle(kontrakt_2025, HELAAR, IDAG, token),
-        cache.noegle(kontrakt_2025, H1, IDAG, token),
-        cache.noegle(kontrakt_2025, HELAAR, date(2025, 10, 2), token),
+        cache.noegle(kontrakt_2025, HELAAR, IDAG),
+        cache.noegle(kontrakt_2025, H1, IDAG),
+        cache.noegle(kontrakt_2025, HELAAR, date(2025, 10, 2)),
     }
     assert len(noegler) == 3
     andet_hus = factories.erhvervshus("Erhvervshus Hovedstaden", region="1084")
     kontrakt_2025.erhvervshus_id = andet_hus.pk
-    assert cache.noegle(kontrakt_2025, HELAAR, IDAG, token) not in noegler
+    assert cache.noegle(kontrakt_2025, HELAAR, IDAG) not in noegler
+
+
+# --- A token per table: what a write cannot change stays kept --------------------------------
+
+
+def _laeser(queries, tabel):
+    return [q["sql"] for q in queries if f'"{tabel}"' in q["sql"]]
+
+
+def test_an_ai_tjek_moves_its_count_and_leaves_the_forloeb_counts_kept(kontrakt_2025):
+    forloeb = factories.forloeb(type="kort", startdato=date(2025, 2, 1),
+                                slutdato=date(2025, 3, 1))
+    assert figur(kontrakt_2025, "M7.korte") == 1
+    assert figur(kontrakt_2025, "M9.ai_tjek") == 0
+    factories.services.ai_tjek_create(  # a known company: a new one would move the forløb too
+        virksomhed=forloeb.virksomhed, dato=date(2025, 3, 1), erhvervshus=forloeb.erhvervshus)
+    with CaptureQueriesContext(connection) as q:
+        assert figur(kontrakt_2025, "M9.ai_tjek") == 1
+    assert _laeser(q, "forloeb_aitjek")  # counted again
+    assert not _laeser(q, "forloeb_forloeb")  # the forløb counts came from the cache
+    assert figur(kontrakt_2025, "M7.korte") == 1
+
+
+def test_a_forloeb_written_moves_the_forloeb_counts(kontrakt_2025):
+    assert figur(kontrakt_2025, "M7.korte") == 0
+    factories.forloeb(type="kort", startdato=date(2025, 2, 1), slutdato=date(2025, 3, 1))
+    assert figur(kontrakt_2025, "M7.korte") == 1
+
+
+def test_the_tables_of_a_query_include_its_subqueries():
+    from django.db.models import Exists, OuterRef
+
+    from forloeb.models import Forloeb, Henvisning
+
+    qs = Forloeb.objects.filter(Exists(Henvisning.objects.filter(forloeb=OuterRef("pk"))))
+    assert cache.tabeller(qs) == {"forloeb_forloeb", "forloeb_henvisning"}
+    assert cache.tabeller(Forloeb.objects.filter(pk__in=[])) == set()  # finds nothing
+
+
+def test_history_rows_and_many_to_many_changes_give_their_tables_new_tokens():
+    from forloeb.models import Emne
+
+    forloeb = factories.forloeb()
+    tabeller = {"forloeb_historicalforloeb", "forloeb_forloeb_emner"}
+    foer = cache.versioner(tabeller)
+    forloeb.raadgiver = "Ny Rådgiver"
+    forloeb.save()
+    efter_gem = cache.versioner(tabeller)
+    assert dict(efter_gem[1])["forloeb_historicalforloeb"] != dict(foer[1])[
+        "forloeb_historicalforloeb"]
+    forloeb.emner.add(Emne.objects.create(kode="test", navn="Test"))
+    assert dict(cache.versioner(tabeller)[1])["forloeb_forloeb_emner"] != dict(efter_gem[1])[
+        "forloeb_forloeb_emner"]
+
+
+def test_a_value_kept_by_husk_is_computed_again_only_after_a_write_to_its_tables():
+    from forloeb.models import Forloeb
+
+    kald = []
+
+    def beregn():
+        kald.append(1)
+        return Forloeb.objects.count()
+
+    qs = [Forloeb.objects.all()]
+    assert cache.husk("antal_forloeb", (), qs, beregn) == 0
+    ai_tjek()  # another table
+    assert cache.husk("antal_forloeb", (), qs, beregn) == 0
+    assert len(kald) == 1
+    factories.forloeb()
+    assert cache.husk("antal_forloeb", (), qs, beregn) == 1
+    assert len(kald) == 2
