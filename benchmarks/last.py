@@ -50,10 +50,10 @@ MARKER_START = "<!-- last:start -->"
 MARKER_SLUT = "<!-- last:slut -->"
 
 
-def psql(sql: str) -> None:
+def psql(sql: str, database: str = "postgres") -> None:
     import psycopg
 
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as forbindelse:
+    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as forbindelse:
         forbindelse.execute(sql)
 
 
@@ -190,6 +190,9 @@ def main() -> int:
     parser.add_argument("--maks", type=int, default=2000, help="most tasks per user")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--ingen-readme", action="store_true")
+    parser.add_argument("--behold", action="store_true",
+                        help="build the database, leave it (no load, no drop) and stop; for "
+                             "profiling single pages against it")
     parser.add_argument("--fyld", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fyld:
@@ -206,7 +209,12 @@ def main() -> int:
             manage("loaddata", "kontrakt_2025", "-v", "0")
             subprocess.run([str(BIN / "python"), __file__, "--fyld"], cwd=ROD, check=True,
                            env=miljoe() | {"LAST_CVR_FIL": str(mappe / "cvr")})
+            psql("ANALYZE", DATABASE)  # the planner's statistics, as autovacuum would make them
             manage("collectstatic", "--noinput", "-v", "0")
+            if args.behold:
+                print(f"Database {DATABASE} is left for profiling; DATABASE_URL={SERVER}/"
+                      f"{DATABASE}; drop it with: DROP DATABASE {DATABASE}")
+                return 0
             gunicorn = subprocess.Popen(
                 [str(BIN / "gunicorn"), "kontrakt.wsgi", "--bind", f"127.0.0.1:{args.port}",
                  "--workers", "3", "--log-level", "warning"], cwd=ROD, env=miljoe(),
@@ -227,7 +235,8 @@ def main() -> int:
                     gunicorn.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     gunicorn.kill()
-            psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            if not args.behold:
+                psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -33,12 +33,15 @@ JA_NEJ = [("ja", "Ja"), ("nej", "Nej")]
 
 
 def raadgivere(bruger=None):
-    """Every rådgiver named on a forløb (of ``bruger``'s houses, when given), for the filter's
-    choices and the form's suggestions."""
+    """Every rådgiver named on a forløb (of ``bruger``'s houses, when given), for the filters'
+    choices and the form's suggestions; kept until a forløb is written (``rapporter.cache``),
+    so a list page does not look through every forløb for them."""
+    from rapporter import cache  # the reports build on this app, not the other way round
+
     navne = Forloeb.objects.exclude(raadgiver="").order_by("raadgiver")
     if bruger is not None:
         navne = adgang.husets(navne, bruger)
-    return list(navne.values_list("raadgiver", flat=True).distinct())
+    return cache.raekker(navne.values_list("raadgiver", flat=True).distinct())
 
 
 def dato_filter(felt, label, lookup):
@@ -99,6 +102,9 @@ class RegistreringFilter(filters.FilterSet):
         if "kommune" in self.filters:
             # Grouped by region for the eye; validation still uses the queryset.
             self.form.fields["kommune"].widget.choices = kommunevalg("Alle")
+        if "raadgiver" in self.filters:  # the advisers of the user's own houses
+            self.form.fields["raadgiver"].choices = [
+                (n, n) for n in raadgivere(getattr(self.request, "user", None))]
 
     def filtrer_soeg(self, queryset, name, value):
         return queryset.filter(selectors.soeg(self.soegefelter, value))
@@ -132,9 +138,7 @@ class ForloebFilter(RegistreringFilter):
     )
     kommune = kommune_filter("virksomhed__kommune")
     region = region_filter("virksomhed__kommune__region")
-    raadgiver = filters.ChoiceFilter(
-        choices=lambda: [(n, n) for n in raadgivere()], label="Rådgiver", empty_label="Alle"
-    )
+    raadgiver = filters.ChoiceFilter(choices=[], label="Rådgiver", empty_label="Alle")  # __init__
     emne = filters.ModelChoiceFilter(
         field_name="emner", queryset=Emne.objects.all(), label="Emne", empty_label="Alle"
     )
@@ -154,8 +158,12 @@ class ForloebFilter(RegistreringFilter):
         return (
             Forloeb.objects.select_related("virksomhed__kommune")
             .prefetch_related("emner")
-            .annotate(antal_henvisninger=Count("henvisninger"))
-            .order_by("-startdato", "-id")  # a GROUP BY query does not use Meta.ordering
+            # A subquery, not a join and GROUP BY over every forløb: the database counts the
+            # henvisninger of the page's rows only, and the list's count needs no join.
+            .annotate(antal_henvisninger=Coalesce(Subquery(
+                Henvisning.objects.filter(forloeb=OuterRef("pk")).order_by().values("forloeb")
+                .annotate(n=Count("pk")).values("n")), 0))
+            .order_by("-startdato", "-id")
         )
 
 
@@ -237,9 +245,8 @@ class HenvisningFilter(RegistreringFilter):
     )
     kommune = kommune_filter("forloeb__virksomhed__kommune")
     region = region_filter("forloeb__virksomhed__kommune__region")
-    raadgiver = filters.ChoiceFilter(
-        field_name="forloeb__raadgiver", choices=lambda: [(n, n) for n in raadgivere()],
-        label="Rådgiver", empty_label="Alle",
+    raadgiver = filters.ChoiceFilter(  # choices: __init__
+        field_name="forloeb__raadgiver", choices=[], label="Rådgiver", empty_label="Alle",
     )
 
     class Meta(RegistreringFilter.Meta):

@@ -39,7 +39,7 @@ from maal.models import Indikator, Maal, Maaling, MilepaelStatus, Resultatkontra
 from maal.models import maalbare_noegler as _maalbare_noegler
 from maal.services import maaling_create, milepael_status_create
 
-from . import diagrammer, kvalitet, selectors
+from . import cache, diagrammer, kvalitet, selectors
 from . import godkendelse as godkendelser
 from .arter import ARTER, art
 from .beregning import (
@@ -126,8 +126,8 @@ def status(request):
         **_oversigt(maal, rapport.resultater, valg, visning["forklaringer"]),
         # Today's count: not part of what was approved, so the approved view leaves it out.
         "igangvaerende": None if visning["vist_godkendt"]
-        else selectors.igangvaerende_forloeb(
-            valg.valgt_periode, valg.kontrakt.erhvervshus_id).count(),
+        else cache.antal(selectors.igangvaerende_forloeb(
+            valg.valgt_periode, valg.kontrakt.erhvervshus_id)),
         # The downloads show what the page shows: today's figures where the page does.
         "aktuel_query": "&aktuel=1" if visning["godkendelse"] and not visning["vist_godkendt"]
         else "",
@@ -201,10 +201,10 @@ def maal_side(request, nummer):
         "godkendelse": godkendelse, "nyeste": versioner[0] if versioner else None,
         **_maal_forklaringer(request, maal, paneler, valg),
         "igangvaerende": taeller_forloeb
-        and selectors.igangvaerende_forloeb(
-            valg.valgt_periode, valg.kontrakt.erhvervshus_id).count(),
+        and cache.antal(selectors.igangvaerende_forloeb(
+            valg.valgt_periode, valg.kontrakt.erhvervshus_id)),
         "paneler": paneler, "har_figurer": any(p.get("figur") for p in paneler),
-        "alle_maal": valg.kontrakt.maal.only("nummer", "titel"),
+        "alle_maal": valg.kontrakt.maal.only("nummer", "titel", "kontrakt"),  # no N+1
         "kan_maale": request.user.has_perm("maal.add_maaling"),
         "kan_saette_milepael": request.user.has_perm("maal.add_milepaelstatus"),
     })

@@ -111,3 +111,17 @@ def test_an_import_for_one_house_leaves_the_other_alone(registrant, registrant_h
                            erhvervshus=to_huse["sjaelland"].erhvervshus)
         assert not fremmed.ok and "ikke medlem" in fremmed.tekst()
         assert not Forloeb.objects.filter(ekstern_id="N-2").exists()
+
+
+def test_the_adviser_filter_offers_only_the_users_houses_advisers(client, registrant, to_huse):
+    to_huse["s"].raadgiver = "Sara Sjælland"
+    to_huse["s"].save()
+    to_huse["h"].raadgiver = "Henrik Hovedstaden"
+    to_huse["h"].save()
+    client.force_login(registrant)
+    for navn in ("forloeb:forloeb_liste", "forloeb:henvisning_liste"):
+        side = client.get(reverse(navn)).content.decode()
+        assert '<option value="Sara Sjælland">' in side, navn
+        assert "Henrik Hovedstaden" not in side, navn
+    svar = client.get(reverse("forloeb:forloeb_liste"), {"raadgiver": "Sara Sjælland"})
+    assert "S-1" in svar.content.decode()
