@@ -12,6 +12,8 @@ from django import forms
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from kontrakt import dataversion
+
 from . import adgang, selectors
 from .forms import dato_widget, kommunevalg
 from .models import (
@@ -34,14 +36,12 @@ JA_NEJ = [("ja", "Ja"), ("nej", "Nej")]
 
 def raadgivere(bruger=None):
     """Every rådgiver named on a forløb (of ``bruger``'s houses, when given), for the filters'
-    choices and the form's suggestions; kept until a forløb is written (``rapporter.cache``),
+    choices and the form's suggestions; kept until a forløb is written (``kontrakt.dataversion``),
     so a list page does not look through every forløb for them."""
-    from rapporter import cache  # the reports build on this app, not the other way round
-
     navne = Forloeb.objects.exclude(raadgiver="").order_by("raadgiver")
     if bruger is not None:
         navne = adgang.husets(navne, bruger)
-    return cache.raekker(navne.values_list("raadgiver", flat=True).distinct())
+    return dataversion.raekker(navne.values_list("raadgiver", flat=True).distinct())
 
 
 def dato_filter(felt, label, lookup):

@@ -220,14 +220,15 @@ TASKS = {
     }
 }
 
-# Each period's results per data version (rapporter.cache), in each worker's own memory: the
-# version is read from the database on every request, so no worker shows a figure another's
-# write has changed.
+# What is computed from the records (results, counts, charts, list pages) kept per data version
+# (kontrakt.dataversion), in each worker's own memory: the tables' tokens are read from the
+# database on every request, so no worker shows a value another's write has changed. At most
+# CACHE_MAX_ENTRIES values per worker (a list page is about 40 KB, a period's results 60 KB).
 RESULTATCACHE = envbool("RESULTATCACHE", True)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 300)},
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 1000)},
     }
 }
 

@@ -13,7 +13,8 @@ class RapporterConfig(AppConfig):
 
         laas.registrer(laaste_perioder)
 
-        # Each period's results are kept until a write changes the data (rapporter.cache).
-        from . import cache
+        # What is computed from the records is kept until a write to a table it reads; the
+        # tokens are this app's model (kontrakt.dataversion).
+        from kontrakt import dataversion
 
-        cache.forbind()
+        dataversion.forbind()

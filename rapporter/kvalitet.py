@@ -51,8 +51,8 @@ from django.db.models.functions import Coalesce, TruncDate, TruncHour
 
 from forloeb import laas
 from forloeb.models import Forloeb, Henvisning
+from kontrakt import dataversion
 
-from . import cache
 from .beregning import Periode
 
 # The most rows a flag's table shows on the page; the count is always the full one.
@@ -258,18 +258,19 @@ def _forklaringer() -> dict[str, str]:
 def opsummering(periode: Periode | None, erhvervshus_id: int | None = None) -> list[Flag]:
     """The flags that find something in ``periode``, with their counts and no rows: what the
     status page's notice shows. Four queries, each kept until a table it reads is written
-    (``rapporter.cache``)."""
+    (``kontrakt.dataversion``)."""
     forklaringer = _forklaringer()
     dele = (periode, erhvervshus_id, settings.DATAKVALITET_SEN_REGISTRERING_DAGE,
             settings.DATAKVALITET_SEN_HENVISNING_DAGE, settings.DATAKVALITET_AENDRINGER_PR_TIME)
     tal = {
-        navn: cache.husk(f"kvalitet.{navn}", dele, lambda qs=qs: [qs(periode, erhvervshus_id)],
-                         lambda qs=qs: qs(periode, erhvervshus_id).count())
+        navn: dataversion.husk(f"kvalitet.{navn}", dele,
+                               lambda qs=qs: [qs(periode, erhvervshus_id)],
+                               lambda qs=qs: qs(periode, erhvervshus_id).count())
         for navn, qs in (("sene_forloeb", sene_forloeb),
                          ("sene_henvisninger", sene_henvisninger),
                          ("dubletter", mulige_dubletter))
     }
-    tal["byger"] = cache.husk(
+    tal["byger"] = dataversion.husk(
         "kvalitet.byger", dele,
         lambda: [Forloeb.objects.all()]  # a henvisning's period is its forløb's
         + [historik.objects.all() for _, historik in _historik_modeller()],

@@ -59,10 +59,11 @@ from forloeb.models import (
     Samarbejdsaftale,
     Virksomhed,
 )
+from kontrakt import dataversion
 from maal.models import ByLand, Indikator, Maaling, MilepaelStatus, Resultatkontrakt
 from maal.parametre import FILTRE_PR_GRUNDLAG
 
-from . import beregning, cache
+from . import beregning
 
 if TYPE_CHECKING:
     from .arter.base import Optaelling
@@ -320,7 +321,7 @@ def optaelling(
         else:  # one row: the aggregate over all of them
             grupper = poster.annotate(alle=Value(1)).values("alle").annotate(**udtryk)
         # Kept until a table the query reads is written (an AI-tjek leaves the forløb counts).
-        grupper = cache.raekker(grupper.order_by())
+        grupper = dataversion.raekker(grupper.order_by())
         for gruppe in grupper:
             for alias, navne in aliaser.items():
                 for navn in navne:
@@ -552,7 +553,7 @@ def kumulativ_udvikling(
     The database groups by day (at most 366 rows); for counts of distinct things it gives each
     thing's first day it qualifies (one row per thing), so the last ``kumuleret`` equals the
     indicator's figure. The rows are kept until a table they read is written
-    (``rapporter.cache``). Pair it with :func:`rapporter.beregning.forventet_pro_rata` for the
+    (``kontrakt.dataversion``). Pair it with :func:`rapporter.beregning.forventet_pro_rata` for the
     expected line.
     """
     from .arter import art  # the kinds build on this module's filters
@@ -579,7 +580,7 @@ def kumulativ_udvikling(
         return {r["dag"]: r["n"] for r in pr_dag()}
 
     dele = (grundlag, json.dumps(parametre, sort_keys=True, default=str), hus, periode)
-    antal_pr_dag = cache.husk("kumulativ_udvikling", dele, lambda: [pr_dag()], tael)
+    antal_pr_dag = dataversion.husk("kumulativ_udvikling", dele, lambda: [pr_dag()], tael)
     return _kumuler(antal_pr_dag, periode, interval, idag)
 
 

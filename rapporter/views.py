@@ -33,13 +33,13 @@ from forloeb.models import (
     Samarbejdsaftale,
     Virksomhed,
 )
-from kontrakt import db
+from kontrakt import dataversion, db
 from kontrakt.svar import xlsx_svar
 from maal.models import Indikator, Maal, Maaling, MilepaelStatus, Resultatkontrakt
 from maal.models import maalbare_noegler as _maalbare_noegler
 from maal.services import maaling_create, milepael_status_create
 
-from . import cache, diagrammer, kvalitet, selectors
+from . import diagrammer, kvalitet, selectors
 from . import godkendelse as godkendelser
 from .arter import ARTER, art
 from .beregning import (
@@ -126,7 +126,7 @@ def status(request):
         **_oversigt(maal, rapport.resultater, valg, visning["forklaringer"]),
         # Today's count: not part of what was approved, so the approved view leaves it out.
         "igangvaerende": None if visning["vist_godkendt"]
-        else cache.antal(selectors.igangvaerende_forloeb(
+        else dataversion.antal(selectors.igangvaerende_forloeb(
             valg.valgt_periode, valg.kontrakt.erhvervshus_id)),
         # The downloads show what the page shows: today's figures where the page does.
         "aktuel_query": "&aktuel=1" if visning["godkendelse"] and not visning["vist_godkendt"]
@@ -201,7 +201,7 @@ def maal_side(request, nummer):
         "godkendelse": godkendelse, "nyeste": versioner[0] if versioner else None,
         **_maal_forklaringer(request, maal, paneler, valg),
         "igangvaerende": taeller_forloeb
-        and cache.antal(selectors.igangvaerende_forloeb(
+        and dataversion.antal(selectors.igangvaerende_forloeb(
             valg.valgt_periode, valg.kontrakt.erhvervshus_id)),
         "paneler": paneler, "har_figurer": any(p.get("figur") for p in paneler),
         "alle_maal": valg.kontrakt.maal.only("nummer", "titel", "kontrakt"),  # no N+1

@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _tom_resultatcache(settings):
-    """No kept results (rapporter.cache) unless a test turns them on: tests build data with
+    """No kept results (kontrakt.dataversion) unless a test turns them on: tests build data with
     bulk_create, which sends no signal. Each test starts with an empty cache."""
     from django.core.cache import cache
 

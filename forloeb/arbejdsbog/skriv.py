@@ -18,7 +18,7 @@ from .planer import PLANER
 from .tjek import BATCH, HVEM_FELTER, Import, Post, i_bidder, model_for
 
 # Sent inside the write's transaction once the plan is written: bulk writes send no post_save,
-# and the figures kept per data version (rapporter.cache) must know the records changed.
+# and the figures kept per data version (kontrakt.dataversion) must know the records changed.
 skrevet = Signal()
 
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from forloeb.arbejdsbog import skriv
 from forloeb.models import AITjek
+from kontrakt import dataversion
 from maal import services as maal_services
 from rapporter import cache
 from rapporter.beregning import Periode
@@ -152,8 +153,8 @@ def test_the_tables_of_a_query_include_its_subqueries():
     from forloeb.models import Forloeb, Henvisning
 
     qs = Forloeb.objects.filter(Exists(Henvisning.objects.filter(forloeb=OuterRef("pk"))))
-    assert cache.tabeller(qs) == {"forloeb_forloeb", "forloeb_henvisning"}
-    assert cache.tabeller(Forloeb.objects.filter(pk__in=[])) == set()  # finds nothing
+    assert dataversion.tabeller(qs) == {"forloeb_forloeb", "forloeb_henvisning"}
+    assert dataversion.tabeller(Forloeb.objects.filter(pk__in=[])) == set()  # finds nothing
 
 
 def test_history_rows_and_many_to_many_changes_give_their_tables_new_tokens():
@@ -161,14 +162,14 @@ def test_history_rows_and_many_to_many_changes_give_their_tables_new_tokens():
 
     forloeb = factories.forloeb()
     tabeller = {"forloeb_historicalforloeb", "forloeb_forloeb_emner"}
-    foer = cache.versioner(tabeller)
+    foer = dataversion.versioner(tabeller)
     forloeb.raadgiver = "Ny Rådgiver"
     forloeb.save()
-    efter_gem = cache.versioner(tabeller)
+    efter_gem = dataversion.versioner(tabeller)
     assert dict(efter_gem[1])["forloeb_historicalforloeb"] != dict(foer[1])[
         "forloeb_historicalforloeb"]
     forloeb.emner.add(Emne.objects.create(kode="test", navn="Test"))
-    assert dict(cache.versioner(tabeller)[1])["forloeb_forloeb_emner"] != dict(efter_gem[1])[
+    assert dict(dataversion.versioner(tabeller)[1])["forloeb_forloeb_emner"] != dict(efter_gem[1])[
         "forloeb_forloeb_emner"]
 
 
@@ -182,10 +183,37 @@ def test_a_value_kept_by_husk_is_computed_again_only_after_a_write_to_its_tables
         return Forloeb.objects.count()
 
     qs = [Forloeb.objects.all()]
-    assert cache.husk("antal_forloeb", (), qs, beregn) == 0
+    assert dataversion.husk("antal_forloeb", (), qs, beregn) == 0
     ai_tjek()  # another table
-    assert cache.husk("antal_forloeb", (), qs, beregn) == 0
+    assert dataversion.husk("antal_forloeb", (), qs, beregn) == 0
     assert len(kald) == 1
     factories.forloeb()
-    assert cache.husk("antal_forloeb", (), qs, beregn) == 1
+    assert dataversion.husk("antal_forloeb", (), qs, beregn) == 1
     assert len(kald) == 2
+
+
+def test_a_list_page_shows_a_new_record_at_once_and_is_kept_per_user(client, registrant,
+                                                                     administrator):
+    from django.urls import reverse
+
+    url = reverse("forloeb:forloeb_liste")
+    client.force_login(registrant)
+    assert "L-1" not in client.get(url).content.decode()
+    factories.forloeb(ekstern_id="L-1")
+    assert "L-1" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as q:
+        assert "L-1" in client.get(url).content.decode()
+    assert not _laeser(q, "forloeb_forloeb")  # the count and the table came from the cache
+    client.force_login(administrator)  # another user's page is their own
+    with CaptureQueriesContext(connection) as q:
+        assert "L-1" in client.get(url).content.decode()
+    assert _laeser(q, "forloeb_forloeb")
+
+
+def test_a_goal_pages_curve_shows_a_new_forloeb_at_once(laeser_klient, kontrakt_2025):
+    url = "/status/maal/7/?aar=2025&periode=helaar"
+    with time_machine.travel(IDAG):
+        foer = laeser_klient.get(url).content.decode()
+        factories.forloeb(type="kort", startdato=date(2025, 2, 1), slutdato=date(2025, 3, 1))
+        efter = laeser_klient.get(url).content.decode()
+    assert foer != efter

@@ -1,0 +1,246 @@
+"""What is computed from the records, kept per data version: computed again only after a write
+that can change it.
+
+The engine's results (``rapporter.cache.resultater``), its per-model counts, the goal pages'
+charts, the status page's data-quality counts and the registration lists ask :func:`husk` (or
+:func:`raekker`/:func:`antal`) with the querysets they run. An approved period is shown from its
+snapshot and never gets here.
+
+- **The data version** is a token per database table (``rapporter.models.Dataversion``, one row
+  per table, and one row with ``tabel=""`` for all of them together). A write sets its table's
+  token to a new random number *in the writer's transaction*: a reader sees the new records and
+  the new token at the same commit, never one without the other, so a value computed from old
+  records is never stored under the new token.
+- **Which writes.** ``post_save``, ``post_delete`` and ``m2m_changed`` of every model of
+  ``forloeb`` and ``maal`` (the records, their history rows, the contract, its indicators and
+  targets, målinger, milestones, by/land, population): the services, the admin, the commands
+  and fixtures alike. ``bulk_create``/``bulk_update`` send no signals: the workbook import's
+  write step sends ``forloeb.arbejdsbog.skriv.skrevet`` inside its transaction, and that gives
+  every table a new token (the ``""`` row).
+- **What a value depends on** is read off its own SQL: the tables named in the queries that
+  compute it (:func:`tabeller`), subqueries included. So an AI-tjek registered moves the AI-tjek
+  count and not the forløb counts, which stay kept; no list of dependencies is written by hand.
+- **The key** is the value's name and parts (contract, house, period, ``idag``, user, query
+  string …) and the tokens of its tables; values are kept in Django's cache (``CACHES``: local
+  memory per gunicorn worker; the tokens are read from the database once per request, so every
+  worker sees every other's writes). With the ``""`` row missing (a flushed database) nothing is
+  kept. ``RESULTATCACHE=0`` computes every time. The test suite runs with it off (its tests
+  build data with ``bulk_create``, which no cache can see) except
+  ``tests/rapporter/test_cache.py``.
+
+This module is the project's (``kontrakt``), so the registrations' lists use it without knowing
+of the reports; the token rows are ``rapporter``'s model, looked up by name.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.signals import request_finished, request_started
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+TIMEOUT = 24 * 60 * 60  # a day; a new token makes the old entries unreachable before that
+APPS = ("forloeb", "maal")
+ALLE = ""  # the row whose token stands for every table
+_MANGLER = object()
+_TABELLER: dict[tuple, frozenset[str]] = {}  # husk's tables per (navn, dele), per process
+_NAVN = re.compile(r'"([A-Za-z0-9_]+)"')
+
+
+def _model():
+    return apps.get_model("rapporter", "Dataversion")
+
+
+@functools.cache
+def _kendte_modeller() -> frozenset[type]:
+    """The models of ``forloeb`` and ``maal`` as the app has them (history and many-to-many
+    tables included; not a migration's stand-ins, whose writes happen before the app runs)."""
+    return frozenset(m for navn in APPS
+                     for m in apps.get_app_config(navn).get_models(include_auto_created=True))
+
+
+@functools.cache
+def _kendte_tabeller() -> frozenset[str]:
+    return frozenset(m._meta.db_table for m in _kendte_modeller())
+
+
+def _sql(qs: QuerySet) -> tuple[str, tuple]:
+    return qs.query.get_compiler(using=qs.db).as_sql()
+
+
+def _i_sql(sql: str) -> frozenset[str]:
+    kendte = _kendte_tabeller()
+    return frozenset(n for n in _NAVN.findall(sql) if n in kendte)
+
+
+def tabeller(*querysets: QuerySet) -> frozenset[str]:
+    """The tables of ``forloeb`` and ``maal`` that the querysets' SQL reads, subqueries
+    included: what a value computed from them depends on."""
+    fundne = set()
+    for qs in querysets:
+        try:
+            fundne |= _i_sql(_sql(qs)[0])
+        except EmptyResultSet:  # a query that can find nothing reads nothing
+            pass
+    return frozenset(fundne)
+
+
+class _Anmodning(threading.local):
+    """Every table's tokens, read once per request (in a request only: ``aktiv``)."""
+
+    aktiv = False
+    tokens: dict[str, int] | None = None
+
+
+_ANMODNING = _Anmodning()
+
+
+def _begynd(**kwargs) -> None:
+    _ANMODNING.aktiv, _ANMODNING.tokens = True, None
+
+
+def _slut(**kwargs) -> None:
+    _ANMODNING.aktiv, _ANMODNING.tokens = False, None
+
+
+def _alle_tokens() -> dict[str, int]:
+    """Every row, in one query; within a request the first read serves the rest of it, until
+    this process writes (:func:`ny_version` forgets it)."""
+    if _ANMODNING.aktiv and _ANMODNING.tokens is not None:
+        return _ANMODNING.tokens
+    tokens = dict(_model().objects.values_list("tabel", "token"))
+    if _ANMODNING.aktiv:
+        _ANMODNING.tokens = tokens
+    return tokens
+
+
+def versioner(tabeller_: Iterable[str] | None = None) -> tuple | None:
+    """The tokens of ``tabeller_`` (every table's, for None): ``(all, ((table, token), …))``;
+    None when the ``""`` row is missing (nothing is kept then). A table never written through
+    the signals has token 0."""
+    tokens = dict(_alle_tokens())
+    if ALLE not in tokens:
+        return None
+    alle = tokens.pop(ALLE)
+    if tabeller_ is None:
+        return (alle, tuple(sorted(tokens.items())))
+    return (alle, tuple((n, tokens.get(n, 0)) for n in sorted(tabeller_)))
+
+
+def version() -> tuple | None:
+    """Every table's tokens: the version of the data as a whole."""
+    return versioner(None)
+
+
+def ny_version(tabel: str = ALLE, **kwargs) -> None:
+    """Give ``tabel`` (``""``: every table) a new token; also a signal receiver."""
+    model = _model()
+    token = secrets.randbits(62)
+    _ANMODNING.tokens = None  # this request reads the new tokens from here on
+    if not model.objects.filter(tabel=tabel).update(token=token):
+        # The first write to this table: insert its row (a simultaneous first write of the
+        # same table inserts nothing here, and the update below sets the token anyway).
+        model.objects.bulk_create([model(tabel=tabel, token=token)], ignore_conflicts=True)
+        model.objects.filter(tabel=tabel).update(token=token)
+
+
+def _noegle(navn: str, dele: tuple, tokens: tuple) -> str:
+    tekst = repr((dele, tokens))
+    return f"{navn}:{hashlib.sha1(tekst.encode(), usedforsecurity=False).hexdigest()}"
+
+
+def husk(navn: str, dele: tuple,
+         querysets: Callable[[], Iterable[QuerySet]] | Iterable[QuerySet] | None,
+         beregn: Callable[[], Any]) -> Any:
+    """``beregn()``, kept under ``navn``, ``dele`` (everything else the value depends on:
+    house, period, day, settings …) and the tokens of the tables ``querysets`` read (None:
+    every table), so it is computed again only after a write to one of them. ``beregn`` must
+    compute from exactly those querysets (or fewer tables).
+
+    ``querysets`` may be a function returning them: it is called, and their SQL compiled, only
+    the first time a process meets ``(navn, dele)``; the tables are remembered after that (the
+    same ``navn`` and ``dele`` build the same queries)."""
+    if not getattr(settings, "RESULTATCACHE", True):
+        return beregn()
+    if querysets is None:
+        return _husk(navn, dele, None, beregn)
+    if not callable(querysets):
+        return _husk(navn, dele, tabeller(*querysets), beregn)
+    memo = (navn, dele)
+    if memo not in _TABELLER:
+        if len(_TABELLER) > 10_000:  # periods and days are few; bound it all the same
+            _TABELLER.clear()
+        _TABELLER[memo] = tabeller(*querysets())
+    return _husk(navn, dele, _TABELLER[memo], beregn)
+
+
+def raekker(qs: QuerySet) -> list:
+    """``list(qs)``, kept until a table its SQL reads is written (keyed by the SQL itself)."""
+    return _som_sql("raekker", qs, lambda: list(qs))
+
+
+def antal(qs: QuerySet) -> int:
+    """``qs.count()``, kept until a table its SQL reads is written."""
+    return _som_sql("antal", qs, qs.count)
+
+
+def _som_sql(navn: str, qs: QuerySet, beregn: Callable[[], Any]) -> Any:
+    if not getattr(settings, "RESULTATCACHE", True):
+        return beregn()
+    try:
+        sql, params = _sql(qs)
+    except EmptyResultSet:
+        return beregn()
+    return _husk(navn, (sql, params), _i_sql(sql), beregn)
+
+
+def _husk(navn: str, dele: tuple, tabeller_: frozenset[str] | None,
+          beregn: Callable[[], Any]) -> Any:
+    tokens = versioner(tabeller_)
+    if tokens is None:
+        return beregn()
+    key = _noegle(navn, (connection.alias, *dele), tokens)
+    fundet = cache.get(key, _MANGLER)
+    if fundet is _MANGLER:
+        fundet = beregn()
+        cache.set(key, fundet, TIMEOUT)
+    return fundet
+
+
+def _taeller(sender) -> bool:
+    return sender in _kendte_modeller()
+
+
+def _gemt(sender, **kwargs):
+    if _taeller(sender):
+        ny_version(sender._meta.db_table)
+
+
+def _m2m(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and _taeller(sender):
+        ny_version(sender._meta.db_table)
+
+
+def forbind() -> None:
+    """Connect the receivers (``RapporterConfig.ready``)."""
+    from forloeb.arbejdsbog.skriv import skrevet
+
+    request_started.connect(_begynd, dispatch_uid="kontrakt.dataversion.begynd")
+    request_finished.connect(_slut, dispatch_uid="kontrakt.dataversion.slut")
+    post_save.connect(_gemt, dispatch_uid="kontrakt.dataversion.gemt")
+    post_delete.connect(_gemt, dispatch_uid="kontrakt.dataversion.slettet")
+    m2m_changed.connect(_m2m, dispatch_uid="kontrakt.dataversion.m2m")
+    skrevet.connect(lambda **kwargs: ny_version(ALLE), dispatch_uid="kontrakt.dataversion.import",
+                    weak=False)
