@@ -13,7 +13,11 @@ Sheets, in order:
   kommune and by/land against population (fordeling); referral shares by aktør type (andel of
   henvisninger); covered and missing aktører (dækning); the entered values with their sources
   (måling, forhold); the milestone narratives and, for a fyrtårn milestone, the records tagged
-  with it. Each native Excel chart stands directly below the table it draws, from column A.
+  with it (the first ten tagged records of each kind shown and printed, the rest folded away).
+  Each native Excel chart stands beside the table it draws, after one empty column, as tall as
+  the table: the indicator table makes a goal sheet ten columns wide anyway, so a chart there
+  costs no rows, and a goal prints on at most two pages (see *Print*). Only the kommune chart,
+  whose seventeen bars need the width, stands below its table from column A.
 - **Virksomheder, Forloeb, …, Maalinger**: the period's records in the registration workbook's
   layout, written by ``forloeb.arbejdsbog``; the importer reads them and skips the sheets above.
 
@@ -38,12 +42,14 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.axis import DateAxis
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.properties import Outline, PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -111,6 +117,12 @@ TONE_FARVER = {  # fill, font: the status page's colours
     "daarlig": ("FBE4E2", "B3261E"), "neutral": ("ECEFF2", "57606A"),
 }
 DIAGRAM_RAEKKER = 17  # rows kept clear below a chart's top (7.5 cm is about 15 rows)
+DIAGRAM_HOEJDE = 5.0  # cm, a chart beside its table at the least (about 10 rows)
+DIAGRAM_BREDDE = 14  # cm
+MAKS_SIDER = 2  # a goal sheet's pages, printed for the KKR agenda
+MINDSTE_SKALA = 55  # percent: a sheet printed smaller than this is no longer read (6 pt text)
+DOKUMENTATION_VIST = 10  # a milestone's tagged records shown and printed, as on the goal page
+STANDARD_BREDDE = 8.43  # a column's width when nothing sets it
 RAEKKE_CM = 15 / 72 * 2.54  # a row of the default height (15 pt)
 LINJE_PT = 15  # a line of 11 pt text
 TEKST_BREDDE = 40  # a text longer than this (in characters) wraps in its column
@@ -156,6 +168,10 @@ def rapport_arbejdsbog(rapport: Rapport) -> bytes:
 
 # --- Print ---------------------------------------------------------------------------------------
 
+# A goal sheet is printed for the KKR agenda on at most MAKS_SIDER pages (_Blad.skriv): fitted to
+# one page wide, and when that takes more pages, at the largest fixed size down to MINDSTE_SKALA
+# at which it takes two. A sheet that would need to be smaller keeps its fitted size and pages
+# (goal 7 in a finished year: five twelve-month tables with their curves, three pages).
 # A4 landscape with narrow margins (inches, as Excel stores them): the header and footer sit in
 # the top and bottom margins.
 MARGENER = PageMargins(left=0.4, right=0.4, top=0.65, bottom=0.65, header=0.25, footer=0.25)
@@ -183,6 +199,14 @@ def udskrift(ws, *, titel: str, gentag_raekker: str | None = None) -> None:
     ws.oddHeader.left.text = titel.replace("&", "&&")
     ws.oddHeader.right.text = "&A"  # the sheet's name
     ws.oddFooter.center.text = "Side &P af &N"
+
+
+def fast_skala(ws, procent: int) -> None:
+    """Print a sheet set up by :func:`udskrift` at ``procent`` of its size instead of fitted
+    to the page width: the size at which its page breaks were placed for two pages, so that the
+    program printing it cannot choose another."""
+    ws.page_setup.scale = procent
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
 
 
 def udskriftstitel(rapport: Rapport) -> str:
@@ -256,6 +280,7 @@ class _Blad:
         self.diagrammer: list[tuple] = []
         self.blokke: list[tuple[int, int]] = []  # a chart's rows, from its section's first
         self.excel_tabeller: list[Table] = []
+        self.foldede: set[int] = set()  # rows folded away (hidden, not printed)
 
     @property
     def naeste(self) -> int:
@@ -278,11 +303,15 @@ class _Blad:
         self.linje()
 
     def tabel(self, overskrifter, raekker, *, formater: dict[int, str] | None = None,
-              ombryd: dict[int, int] | None = None) -> tuple:
+              ombryd: dict[int, int] | None = None, synlige: int | None = None) -> tuple:
         """A header and rows of values or ready cells; ``formater`` maps a column index to a
         number format, ``ombryd`` to the width its text wraps at (else :data:`TEKST_BREDDE`).
+        With ``synlige``, the rows after the first ``synlige`` are folded away (an outline
+        group, unfolded with its "+"), so they stay in the workbook but are not printed.
         Returns the header's row number and the last row's."""
         start = self.naeste
+        if synlige is not None:
+            self.foldede.update(range(start + 1 + synlige, start + 1 + len(raekker)))
         self.raekker.append(
             [celle(self.ws, o, font=OVERSKRIFT_FONT, fill=OVERSKRIFT_FYLD) for o in overskrifter]
         )
@@ -313,6 +342,22 @@ class _Blad:
         while self.naeste < raekke + DIAGRAM_RAEKKER:
             self.tom()
         self.blokke.append((afsnit, raekke + math.ceil(diagram.height / RAEKKE_CM)))
+
+    def diagram_ved(self, diagram, fra: int, slut: int, kolonner: int, *,
+                    mindst: float = DIAGRAM_HOEJDE) -> None:
+        """Place a chart beside a table that spans ``kolonner`` columns, after one empty column,
+        from row ``fra`` (its header, or its caption above) to ``slut`` (its last row) and
+        as tall (at least ``mindst`` cm); the rows it covers are kept clear of the next section.
+        For print the chart goes with its section (from the last empty row above)."""
+        diagram.height = max(mindst, (slut - fra + 1) * RAEKKE_CM)
+        self.diagrammer.append((diagram, f"{get_column_letter(kolonner + 2)}{fra}"))
+        afsnit = fra
+        while afsnit > 1 and any(c.value is not None for c in self.raekker[afsnit - 2]):
+            afsnit -= 1
+        under = fra + math.ceil(diagram.height / RAEKKE_CM)  # the first row below the chart
+        while self.naeste < under:
+            self.tom()
+        self.blokke.append((afsnit, under))
 
     def excel_tabel(self, navn: str, overskrifter: list[str], start: int, slut: int) -> None:
         """Make rows ``start`` (the header) to ``slut`` an Excel table with its own filter, so
@@ -357,41 +402,52 @@ class _Blad:
                 if c.alignment is None or not c.alignment.wrap_text or c.value is None:
                     continue
                 til = sidste if self.lange.get(nr) == i else i
-                plads = sum(bredder.get(k, 8.43) for k in range(i, til + 1)) - 1
+                plads = sum(bredder.get(k, STANDARD_BREDDE) for k in range(i, til + 1)) - 1
                 linjer = max(linjer, sum(math.ceil(max(len(del_), 1) * TEGN_FAKTOR / plads)
                                          for del_ in str(c.value).splitlines() or [""]))
-            hoejder.append(linjer * LINJE_PT * punkt / 11)
+            hoejder.append(0 if nr in self.foldede else linjer * LINJE_PT * punkt / 11)
         return hoejder
 
-    def _sideskift(self, bredder: dict[int, float], hoejder: list[float], gentag: tuple) -> list:
-        """The rows to break before so that no chart is cut: the page as LibreOffice and Excel
-        fit it to one page wide, each chart's section moved whole to the next page when it would
-        not fit on this one (and would on a page of its own)."""
-        kolonner_cm = sum(bredder.values()) * TEGN_CM
-        diagram_cm = max((d.width for d, _ in self.diagrammer), default=0)
+    def _bredde_cm(self, bredder: dict[int, float]) -> float:
+        """How wide the sheet prints before scaling: its columns, or a chart's right edge."""
+        kanter = [sum(bredder.get(k, STANDARD_BREDDE) for k in range(1, _kolonne(anker)))
+                  * TEGN_CM + diagram.width for diagram, anker in self.diagrammer]
+        return max([sum(bredder.values()) * TEGN_CM, *kanter])
+
+    def _skala(self, bredder: dict[int, float]) -> float:
+        """The scale LibreOffice and Excel print the sheet at when fitting it to one page wide."""
         bredde_cm = A4_LANDSKAB_CM[0] - (MARGENER.left + MARGENER.right) * 2.54
-        skala = min(1.0, bredde_cm / max(kolonner_cm, diagram_cm, 1))
+        return min(1.0, bredde_cm / max(self._bredde_cm(bredder), 1))
+
+    def _sider(self, hoejder: list[float], gentag: tuple, skala: float) -> tuple[list[int], int]:
+        """The rows to break before so that no chart is cut, and the pages the sheet prints on
+        at ``skala``: each chart's section moved whole to the next page when it would not fit
+        on this one (and would on a page of its own)."""
         side_pt = (A4_LANDSKAB_CM[1] - (MARGENER.top + MARGENER.bottom) * 2.54) / 2.54 * 72
         side_pt = side_pt / skala * SIDE_MARGIN
         titel_pt = sum(hoejder[r - 1] for r in range(gentag[0], gentag[1] + 1)) if gentag else 0
         blokke = dict(self.blokke)
-        skift, brugt = [], 0.0
+        skift, sider, brugt = [], 1, 0.0
         for nr, hoejde in enumerate(hoejder, 1):
             if nr in blokke and brugt > titel_pt:
                 blok = sum(hoejder[nr - 1:blokke[nr]]) + (
                     (blokke[nr] - len(hoejder)) * LINJE_PT if blokke[nr] > len(hoejder) else 0)
                 if brugt + blok > side_pt and titel_pt + blok <= side_pt:
                     skift.append(nr)
+                    sider += 1
                     brugt = titel_pt
             if brugt + hoejde > side_pt:
+                sider += 1
                 brugt = titel_pt
             brugt += hoejde
-        return skift
+        return skift, sider
 
     def skriv(self, *, titel: str, gentag: tuple[int, int] | None = None,
               frys: str | None = None, filter_ref: str | None = None) -> None:
         """Write the sheet with its page set-up (:func:`udskrift`), ``gentag`` (first and last
-        row) repeated at the top of every printed page."""
+        row) repeated at the top of every printed page; a sheet longer than :data:`MAKS_SIDER`
+        pages printed smaller (:func:`fast_skala`) if that makes it fit. ``sider`` and ``skala``
+        are then the pages and size it prints at."""
         bredder = self._bredder()
         for i, tegn in bredder.items():
             self.ws.column_dimensions[get_column_letter(i)].width = tegn
@@ -401,6 +457,14 @@ class _Blad:
             if sidste > fra:
                 self.ws.merged_cells.add(
                     f"{get_column_letter(fra)}{nr}:{get_column_letter(sidste)}{nr}")
+        for nr in self.foldede:
+            self.ws.row_dimensions[nr].outlineLevel = 1
+            self.ws.row_dimensions[nr].hidden = True
+        for nr in self.foldede - {nr + 1 for nr in self.foldede}:
+            self.ws.row_dimensions[nr - 1].collapsed = True  # its "+": the last row shown
+        if self.foldede:
+            self.ws.sheet_properties.outlinePr = Outline(summaryBelow=False)  # "+" above
+            self.ws.sheet_format.outlineLevelRow = 1  # Excel shows the outline's buttons
         for nr, hoejde in enumerate(hoejder, 1):
             if hoejde > LINJE_PT * 1.5:
                 self.ws.row_dimensions[nr].height = round(hoejde, 1)
@@ -409,7 +473,18 @@ class _Blad:
                         c.alignment = OEVERST
         udskrift(self.ws, titel=titel,
                  gentag_raekker=f"{gentag[0]}:{gentag[1]}" if gentag else None)
-        for nr in self._sideskift(bredder, hoejder, gentag or ()):
+        self.skala = self._skala(bredder)
+        skift, self.sider = self._sider(hoejder, gentag or (), self.skala)
+        if self.sider > MAKS_SIDER:
+            # Printed smaller, down to a size still read, so that the sheet takes two pages.
+            for procent in range(math.floor(self.skala * 100), MINDSTE_SKALA - 1, -1):
+                forsoeg = self._sider(hoejder, gentag or (), procent / 100)
+                if forsoeg[1] <= MAKS_SIDER:
+                    self.skala = procent / 100
+                    skift, self.sider = forsoeg
+                    fast_skala(self.ws, procent)
+                    break
+        for nr in skift:
             self.ws.row_breaks.append(Break(id=nr - 1))  # the break falls after row id
         if frys:
             self.ws.freeze_panes = frys
@@ -425,6 +500,11 @@ class _Blad:
             self.ws.append(raekke)
         if filter_ref:
             self.ws.auto_filter.ref = filter_ref
+
+
+def _kolonne(anker: str) -> int:
+    """The column number of a cell's name: "F12" -> 6."""
+    return column_index_from_string(anker.rstrip("0123456789"))
 
 
 def _status_celle(ws, kode: str):
@@ -574,18 +654,33 @@ def _taellinger_diagram(blad: _Blad, resultater: list[Resultat]) -> None:
     diagram.add_data(Reference(blad.ws, min_col=2, max_col=4, min_row=start, max_row=slut),
                      titles_from_data=True)
     diagram.set_categories(Reference(blad.ws, min_col=1, min_row=start + 1, max_row=slut))
-    blad.diagram_under(diagram)
+    blad.diagram_ved(diagram, start - 1, slut, 4)
 
 
 def _soejler(titel: str, y_titel: str) -> BarChart:
     diagram = BarChart()
     diagram.type = "col"
-    diagram.title = titel
+    _titel(diagram, titel)
     diagram.y_axis.title = y_titel
     diagram.x_axis.delete = False  # openpyxl hides the axes unless told
     diagram.y_axis.delete = False
-    diagram.height, diagram.width = 7.5, 18  # cm; 7.5 cm is about 15 rows
+    diagram.height, diagram.width = 7.5, DIAGRAM_BREDDE  # cm; 7.5 cm is about 15 rows
+    diagram.legend.position = "b"  # below the plot, which keeps the chart's width
     return diagram
+
+
+def _titel(diagram, tekst: str) -> None:
+    """A chart's title in 11 pt (the default 14 pt wraps and takes the plot's room)."""
+    diagram.title = tekst
+    for linje in diagram.title.tx.rich.p:
+        for stykke in linje.r:
+            stykke.rPr = CharacterProperties(sz=1100, b=True)
+
+
+def _tekst_pt(punkt: int) -> RichText:
+    """An axis's labels at ``punkt`` points."""
+    tegn = CharacterProperties(sz=punkt * 100)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=tegn), r=[], endParaRPr=tegn)])
 
 
 def _udspecificering(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
@@ -608,7 +703,7 @@ def _udvikling(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
                idag: date) -> None:
     """The count month by month through the period (the goal page's curve, per month end)
     against the target spread evenly over the year, and while the year runs the projection to
-    31 December, as a table with a line chart below it."""
+    31 December, as a table with a line chart beside it."""
     periode = rapport.periode
     punkter = selectors.kumulativ_udvikling(indikator, periode, interval="maaned", idag=idag)
     fremskrevet = fremskrivning(r, periode, idag)
@@ -637,18 +732,18 @@ def _udvikling(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
         raekker[-1][FREMSKREVET_KOLONNE] = punkter[-1]["kumuleret"]
         raekker.append({DATO_KOLONNE: aarets_slut, PRO_RATA_KOLONNE: r.maalvaerdi,
                         FREMSKREVET_KOLONNE: fremskrevet})
-    blad.linje("Udvikling gennem året, ved hver måneds slut", font=DAEMPET_FONT)
     start, slut = blad.tabel(
         overskrifter, [[raekke.get(o) for o in overskrifter] for raekke in raekker],
         formater={i: UDVIKLING_FORMAT[o] for i, o in enumerate(overskrifter)
                   if o in UDVIKLING_FORMAT},
     )
-    blad.diagram_under(_udviklingsdiagram(blad, overskrifter, start, slut))
+    blad.diagram_ved(_udviklingsdiagram(blad, overskrifter, start, slut), start, slut,
+                     len(overskrifter))
 
 
 def _udviklingsdiagram(blad: _Blad, overskrifter: list[str], start: int, slut: int) -> LineChart:
     diagram = LineChart()
-    diagram.title = "Udvikling gennem året"
+    _titel(diagram, "Udvikling gennem året, ved hver måneds slut")
     diagram.y_axis.title = "Antal, kumuleret"
     diagram.y_axis.crossAx = 500
     diagram.x_axis = DateAxis(crossAx=100, axPos="b")
@@ -656,7 +751,8 @@ def _udviklingsdiagram(blad: _Blad, overskrifter: list[str], start: int, slut: i
     diagram.x_axis.majorTimeUnit = "months"
     diagram.x_axis.delete = False  # openpyxl hides the axes unless told
     diagram.y_axis.delete = False
-    diagram.height, diagram.width = 7.5, 18
+    diagram.width = DIAGRAM_BREDDE
+    diagram.legend.position = "b"  # below the plot, which keeps the chart's width
     diagram.add_data(Reference(blad.ws, min_col=2, max_col=len(overskrifter), min_row=start,
                                max_row=slut), titles_from_data=True)
     diagram.set_categories(Reference(blad.ws, min_col=1, min_row=start + 1, max_row=slut))
@@ -720,10 +816,22 @@ def _henvisningsandele(blad: _Blad, r: Resultat, indikator: Indikator, rapport: 
         formater={1: "#,##0", 2: "#,##0", 3: TAL_FORMAT["procent"]},
     )
     diagram = _soejler("Andel af forløbene med henvisning", "Procent")
+    diagram.legend = None  # one series, named by the title
+    # Lying bars: the aktør types' names read across, in the table's order from the top.
+    diagram.type = "bar"
+    diagram.x_axis.scaling.orientation = "maxMin"
+    diagram.x_axis.txPr = _tekst_pt(9)  # every name, also where the bars stand close
+    diagram.x_axis.tickLblSkip = 1
+    diagram.y_axis.title = None  # the axis reads "50 %"
+    diagram.y_axis.scaling.min, diagram.y_axis.scaling.max = 0, 100
+    diagram.y_axis.majorUnit = 25
+    diagram.y_axis.number_format = '0" %"'
     diagram.add_data(Reference(blad.ws, min_col=4, min_row=start, max_row=slut),
                      titles_from_data=True)
     diagram.set_categories(Reference(blad.ws, min_col=1, min_row=start + 1, max_row=slut))
-    blad.diagram_under(diagram)
+    # A line of the chart for each aktør type's name (LibreOffice leaves out every other name
+    # where they stand closer).
+    blad.diagram_ved(diagram, start - 1, slut, 5, mindst=2.5 + 0.8 * (slut - start))
 
 
 def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
@@ -766,7 +874,8 @@ def _milepael(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
 
 def _dokumentation(blad: _Blad, indikator: Indikator, rapport: Rapport) -> None:
     """The records tagged with the milestone's fyrtårn in the period, as evidence beside the
-    narrative (the goal page's list, here in full)."""
+    narrative: all of them, newest first; the first :data:`DOKUMENTATION_VIST` of each list
+    shown and printed (as the goal page shows them), the rest folded away below them."""
     poster = selectors.milepael_dokumentation(indikator, rapport.periode)
     aktiviteter, forloeb = list(poster["aktiviteter"]), list(poster["forloeb"])
     navn = indikator.parametre["fyrtaarn"].title()
@@ -777,16 +886,27 @@ def _dokumentation(blad: _Blad, indikator: Indikator, rapport: Rapport) -> None:
                    font=DAEMPET_FONT)
         return
     if aktiviteter:
-        blad.linje(f"Aktiviteter i perioden ({len(aktiviteter)})", font=DAEMPET_FONT)
+        blad.linje(_dokumentation_titel("Aktiviteter", len(aktiviteter)), font=DAEMPET_FONT)
         blad.tabel(["Dato", "Aktivitet", "Type", "Ekstern id"],
-                   [[a.dato, a.titel, a.get_type_display(), a.ekstern_id] for a in aktiviteter])
+                   [[a.dato, a.titel, a.get_type_display(), a.ekstern_id] for a in aktiviteter],
+                   synlige=DOKUMENTATION_VIST)
     if forloeb:
         if aktiviteter:
             blad.tom()
-        blad.linje(f"Forløb i perioden ({len(forloeb)})", font=DAEMPET_FONT)
+        blad.linje(_dokumentation_titel("Forløb", len(forloeb)), font=DAEMPET_FONT)
         blad.tabel(["Forløb", "Virksomhed", "CVR", "Type", "Startdato", "Slutdato"],
                    [[f.ekstern_id, f.virksomhed.navn, f.virksomhed.cvr, f.get_type_display(),
-                     f.startdato, f.slutdato or "igangværende"] for f in forloeb])
+                     f.startdato, f.slutdato or "igangværende"] for f in forloeb],
+                   synlige=DOKUMENTATION_VIST)
+
+
+def _dokumentation_titel(slags: str, antal: int) -> str:
+    """The caption above a tagged list: "Forløb i perioden (7)", or for a list longer than
+    :data:`DOKUMENTATION_VIST` how many are shown and printed and how to unfold the rest."""
+    if antal <= DOKUMENTATION_VIST:
+        return f"{slags} i perioden ({antal})"
+    return (f"{slags} i perioden ({antal}; de {DOKUMENTATION_VIST} nyeste vises og udskrives, "
+            f"de øvrige {antal - DOKUMENTATION_VIST} er foldet sammen under dem: + i margenen)")
 
 
 # The sections beside a figure, by the name a kind gives (``Art.excel``).

@@ -1,8 +1,10 @@
 """The report workbook: the overview holds exactly the JSON report's figures with the status
 page's tally and national/local sections, each goal sheet its breakdowns, curves and charts (each
-below its table), the period's records import again, and text never runs as a formula."""
+beside its table, the kommune chart below its), the period's records import again, and text never
+runs as a formula."""
 
 import io
+import math
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -248,7 +250,7 @@ def test_goal_7_charts_counts_against_expectation_and_target(bog):
     ]
     soejler, *kurver = ws._charts
     assert soejler.tagname == "barChart" and len(soejler.series) == 3
-    # One curve per count, below its table.
+    # One curve per count, beside its table.
     assert [k.tagname for k in kurver] == ["lineChart"] * 5
 
 
@@ -275,8 +277,9 @@ def test_a_count_shows_its_development_month_by_month_with_the_projection(rappor
     fremskrevet = next(r for r in ws.iter_rows(values_only=True)
                        if r[0] == "Fremskrevet til 31. december")
     assert fremskrevet[:3] == ("Fremskrevet til 31. december", 6, "i nuværende tempo")
-    kurve = next(d for d in ws._charts if d.anchor._from.row + 1 == start + len(punkter) + 2)
+    kurve = next(d for d in ws._charts if d.anchor._from.row + 1 == start)
     assert kurve.tagname == "lineChart"
+    assert kurve.anchor._from.col == 5  # column F: after the table's four and an empty one
     assert [s.tx.strRef.f for s in kurve.series] == [
         f"'Mål 7'!{k}{start}" for k in "BCD"
     ]
@@ -297,15 +300,31 @@ def test_no_projection_once_the_year_is_over(datasaet):
     assert linjer["Indikatorer"] == "2 Opfyldt · 13 Ikke opfyldt · 10 Afventer · 1 Uden måltal"
 
 
-def test_every_chart_stands_below_its_table_from_column_a(bog):
+def test_every_chart_stands_beside_its_table_but_the_kommune_chart_below(bog):
+    """Beside its table a chart takes the width the goal sheet has anyway (its indicator table
+    is ten columns wide), not rows, so that a goal prints on at most two pages. The kommune
+    chart's seventeen bars need the width: it stands below its table, from column A."""
+    diagrammer = 0
     for ws in bog.worksheets:
         raekker = {r[0].row: r for r in ws.iter_rows()}
         for diagram in ws._charts:
+            diagrammer += 1
             anker = diagram.anchor._from
-            assert anker.col == 0, ws.title
-            over = anker.row + 1 - 2  # one empty row, then the table's last row
-            assert all(c.value is None for c in raekker.get(over + 1, ())), ws.title
-            assert any(c.value is not None for c in raekker[over]), (ws.title, over)
+            foerste = anker.row + 1
+            if diagram.title.tx.rich.p[0].r[0].t.endswith("pr. kommune"):
+                assert ws.title == "Mål 8" and anker.col == 0
+                over = foerste - 2  # one empty row, then the table's last row
+                assert all(c.value is None for c in raekker.get(over + 1, ())), ws.title
+                assert any(c.value is not None for c in raekker[over]), (ws.title, over)
+                continue
+            # From the table's header (or its caption above), after one empty column; nothing
+            # written where the chart stands.
+            hoejde = math.ceil(diagram.anchor.ext.height / 360_000 / (15 / 72 * 2.54))
+            daekket = [raekker[r] for r in range(foerste, foerste + hoejde) if r in raekker]
+            assert all(c.value is None for r in daekket for c in r[anker.col - 1:]), ws.title
+            overskrift = next(r for r in daekket if r[anker.col - 2].value is not None)
+            assert overskrift[0].font.b, (ws.title, foerste)  # the table's header, in bold
+    assert diagrammer >= 15
 
 
 def test_chart_data_keeps_column_a_narrow(bog):

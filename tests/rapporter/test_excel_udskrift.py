@@ -1,7 +1,8 @@
 """The report workbook prints: every sheet A4 landscape, one page wide, its header rows repeated
 on every page, house, period and page number in the header and footer, long texts wrapped in rows
-tall enough for them, and no chart cut by a page break. (The PDF itself is checked by hand with
-LibreOffice; see the README's Reports section.)"""
+tall enough for them, no chart cut by a page break, and each goal sheet on at most two pages at a
+size still read (by the sheet's own page computation, which LibreOffice's PDF matched for the demo
+data). (The PDF itself is checked by hand with LibreOffice; see the README's Reports section.)"""
 
 import io
 import math
@@ -13,9 +14,19 @@ import time_machine
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from rapporter import excel
 from rapporter.beregning import Periode
-from rapporter.excel import RAEKKE_CM, rapport_arbejdsbog, udskrift
+from rapporter.excel import (
+    A4_LANDSKAB_CM,
+    MARGENER,
+    MINDSTE_SKALA,
+    RAEKKE_CM,
+    TEGN_CM,
+    rapport_arbejdsbog,
+    udskrift,
+)
 from rapporter.resultater import rapport_for
+from tests import factories as f
 
 KBH = ZoneInfo("Europe/Copenhagen")
 BEREGNET = datetime(2025, 7, 15, 12, 30, tzinfo=KBH)
@@ -36,14 +47,36 @@ def rader(ws) -> str:
     return ws.print_title_rows.replace("$", "")
 
 
+EMU_PR_CM = 360_000
+
+
+def diagram_cm(diagram) -> tuple[float, float]:
+    """A chart's width and height as written (openpyxl reads them back as its defaults)."""
+    return diagram.anchor.ext.width / EMU_PR_CM, diagram.anchor.ext.height / EMU_PR_CM
+
+
+def bredde_cm(ws) -> float:
+    """How wide a sheet prints at full size: its columns, or a chart's right edge."""
+    bredder = [ws.column_dimensions[get_column_letter(k)].width or 8.43
+               for k in range(1, ws.max_column + 1)]
+    kanter = [sum(bredder[:d.anchor._from.col]) * TEGN_CM + diagram_cm(d)[0] for d in ws._charts]
+    return max([sum(bredder) * TEGN_CM, *kanter])
+
+
 def test_every_sheet_prints_a4_landscape_one_page_wide(bog):
     assert len(bog.worksheets) == 1 + 15 + len(POSTARK)
+    side_cm = A4_LANDSKAB_CM[0] - (MARGENER.left + MARGENER.right) * 2.54
     for ws in bog.worksheets:
         opsaet = ws.page_setup
         assert (opsaet.orientation, opsaet.paperSize) == ("landscape", 9), ws.title  # 9: A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        # One page wide, as many tall as it takes.
-        assert (opsaet.fitToWidth, opsaet.fitToHeight) == (1, 0), ws.title
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            # One page wide, as many tall as it takes.
+            assert (opsaet.fitToWidth, opsaet.fitToHeight) == (1, 0), ws.title
+        else:
+            # A goal sheet made smaller to take two pages: a fixed size still read, at which it
+            # is still one page wide.
+            assert ws.title.startswith("Mål ") and opsaet.scale >= MINDSTE_SKALA, ws.title
+            assert bredde_cm(ws) * opsaet.scale / 100 <= side_cm, ws.title
 
 
 def test_every_page_names_house_period_sheet_and_page_number(bog):
@@ -105,11 +138,79 @@ def test_no_chart_is_cut_by_a_page_break(bog):
         for diagram in ws._charts:
             diagrammer += 1
             foerste = diagram.anchor._from.row + 1
-            sidste = foerste + math.ceil(diagram.height / RAEKKE_CM) - 1
+            sidste = foerste + math.ceil(diagram_cm(diagram)[1] / RAEKKE_CM) - 1
             assert not [s for s in skift if foerste <= s < sidste], (ws.title, foerste, skift)
     assert diagrammer >= 15
     # Goal 7 has six charts (its counts, then one curve per count): no page holds them all.
     assert bog["Mål 7"].row_breaks.brk
+
+
+def udskrevet(monkeypatch, rapport) -> dict[str, tuple[int, float]]:
+    """Each goal sheet's printed pages and size, as the sheet computed them for its breaks."""
+    sider = {}
+    skriv = excel._Blad.skriv
+
+    def husk(blad, **kwargs):
+        skriv(blad, **kwargs)
+        sider[blad.ws.title] = (blad.sider, blad.skala)
+
+    monkeypatch.setattr(excel._Blad, "skriv", husk)
+    ws = load_workbook(io.BytesIO(rapport_arbejdsbog(rapport)))
+    for navn, (_, skala) in sider.items():  # the size computed is the size printed
+        fast = ws[navn].page_setup.scale
+        assert fast is None or fast == round(skala * 100), navn
+    return {navn: v for navn, v in sider.items() if navn.startswith("Mål ")}
+
+
+def test_every_goal_sheet_prints_on_at_most_two_pages_at_a_size_still_read(kontrakt_2025,
+                                                                            monkeypatch):
+    """The half-year report for the KKR agenda: each goal on one sheet of paper, both sides.
+    Goal 7's six charts (its counts, then a curve per count, each beside its table) take two
+    pages only printed smaller, at a fixed size of at least MINDSTE_SKALA."""
+    with time_machine.travel(BEREGNET, tick=False):
+        rapport = rapport_for(kontrakt_2025, Periode.h1(2025), idag=date(2025, 7, 15),
+                              beregnet=BEREGNET)
+        sider = udskrevet(monkeypatch, rapport)
+    assert len(sider) == 15
+    for navn, (antal, skala) in sider.items():
+        assert antal <= 2 and skala >= MINDSTE_SKALA / 100, (navn, antal, skala)
+    antal, skala = sider["Mål 7"]
+    assert antal == 2 and skala < 0.7  # smaller than one page wide would print it
+
+
+def test_a_finished_year_prints_each_goal_on_two_pages_but_goal_7(kontrakt_2025, monkeypatch):
+    """A finished year's curves have twelve months: goal 7's five tables and curves take three
+    pages at the size that fits its width, since on two they would be too small to read."""
+    ende = datetime(2026, 1, 10, 9, 0, tzinfo=KBH)
+    with time_machine.travel(ende, tick=False):
+        rapport = rapport_for(kontrakt_2025, Periode.helaar(2025), idag=ende.date(),
+                              beregnet=ende)
+        sider = udskrevet(monkeypatch, rapport)
+    assert {navn: antal for navn, (antal, _) in sider.items() if antal > 2} == {"Mål 7": 3}
+    assert min(skala for _, skala in sider.values()) >= MINDSTE_SKALA / 100
+
+
+def test_a_long_list_of_tagged_records_prints_its_first_ten(kontrakt_2025, monkeypatch):
+    """A fyrtårn's tagged forløb are all in the sheet, newest first; the first ten are shown
+    and printed (as the goal page lists them), the rest folded away below them, so the
+    milestone's goal keeps to two pages."""
+    for dag in range(1, 31):
+        f.forloeb(ekstern_id=f"F{dag:02}", startdato=date(2025, 3, dag), fyrtaarn="femern")
+    with time_machine.travel(BEREGNET, tick=False):
+        rapport = rapport_for(kontrakt_2025, Periode.h1(2025), idag=date(2025, 7, 15),
+                              beregnet=BEREGNET)
+        sider = udskrevet(monkeypatch, rapport)
+        ws = load_workbook(io.BytesIO(rapport_arbejdsbog(rapport)))["Mål 15"]
+    raekker = {r[0].value: r[0].row for r in ws.iter_rows() if r[0].value}
+    assert "Forløb i perioden (30; de 10 nyeste vises og udskrives, de øvrige 20 er foldet " \
+           "sammen under dem: + i margenen)" in raekker
+    vist = [f"F{dag:02}" for dag in range(30, 20, -1)]
+    assert all(not ws.row_dimensions[raekker[e]].hidden for e in vist)
+    foldet = [f"F{dag:02}" for dag in range(20, 0, -1)]
+    assert all(ws.row_dimensions[raekker[e]].hidden for e in foldet)
+    assert all(ws.row_dimensions[raekker[e]].outlineLevel == 1 for e in foldet)
+    assert ws.row_dimensions[raekker["F21"]].collapsed  # its "+" unfolds the rest
+    assert sider["Mål 15"][0] <= 2
 
 
 def test_the_set_up_works_on_any_sheet_before_its_first_row():
