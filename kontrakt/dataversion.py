@@ -12,9 +12,9 @@ snapshot and never gets here.
   the new token at the same commit, never one without the other, so a value computed from old
   records is never stored under the new token.
 - **Which writes.** ``post_save``, ``post_delete`` and ``m2m_changed`` of every model of
-  ``forloeb`` and ``maal`` (the records, their history rows, the contract, its indicators and
-  targets, målinger, milestones, by/land, population): the services, the admin, the commands
-  and fixtures alike. ``bulk_create``/``bulk_update`` send no signals: the workbook import's
+  ``forloeb``, ``maal`` and ``rapporter`` (the records, their history rows, the contract, its
+  indicators and targets, målinger, milestones, by/land, population, explanations and
+  approvals): the services, the admin, the commands and fixtures alike. ``bulk_create``/``bulk_update`` send no signals: the workbook import's
   write step sends ``forloeb.arbejdsbog.skriv.skrevet`` inside its transaction, and that gives
   every table a new token (the ``""`` row).
 - **What a value depends on** is read off its own SQL: the tables named in the queries that
@@ -52,7 +52,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 TIMEOUT = 24 * 60 * 60  # a day; a new token makes the old entries unreachable before that
-APPS = ("forloeb", "maal")
+APPS = ("forloeb", "maal", "rapporter")  # the records, the contract, explanations and approvals
 ALLE = ""  # the row whose token stands for every table
 _MANGLER = object()
 _TABELLER: dict[tuple, frozenset[str]] = {}  # husk's tables per (navn, dele), per process
@@ -65,10 +65,12 @@ def _model():
 
 @functools.cache
 def _kendte_modeller() -> frozenset[type]:
-    """The models of ``forloeb`` and ``maal`` as the app has them (history and many-to-many
-    tables included; not a migration's stand-ins, whose writes happen before the app runs)."""
+    """The models of ``forloeb``, ``maal`` and ``rapporter`` as the app has them (history and
+    many-to-many tables included; not a migration's stand-ins, whose writes happen before the
+    app runs)."""
     return frozenset(m for navn in APPS
-                     for m in apps.get_app_config(navn).get_models(include_auto_created=True))
+                     for m in apps.get_app_config(navn).get_models(include_auto_created=True)
+                     if m is not _model())  # the tokens' own rows are no data
 
 
 @functools.cache
@@ -86,7 +88,7 @@ def _i_sql(sql: str) -> frozenset[str]:
 
 
 def tabeller(*querysets: QuerySet) -> frozenset[str]:
-    """The tables of ``forloeb`` and ``maal`` that the querysets' SQL reads, subqueries
+    """The tables of those apps that the querysets' SQL reads, subqueries
     included: what a value computed from them depends on."""
     fundne = set()
     for qs in querysets:

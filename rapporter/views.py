@@ -18,8 +18,10 @@ from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from forloeb import adgang
 from forloeb.arbejdsbog import skriv_arbejdsbog
@@ -116,27 +118,51 @@ def status(request):
     valg = _valg(request)
     if not valg.is_valid():
         return _ugyldig(request, valg)
-    visning = _visning(valg)
-    if visning is None:
+    valgt = _valgt_godkendelse(valg)  # an unknown ?version= is the period page's error
+    if valg.errors:
         return _ugyldig(request, valg)
-    rapport = visning["rapport"]
-    maal = list(valg.kontrakt.maal.all())
+
+    def kontekst() -> dict:
+        visning = _visning(valg, valgt)
+        rapport = visning["rapport"]
+        maal = list(valg.kontrakt.maal.all())
+        return {
+            "valg": valg, **visning,
+            **_oversigt(maal, rapport.resultater, valg, visning["forklaringer"]),
+            # Today's count: not part of what was approved, so the approved view leaves it out.
+            "igangvaerende": None if visning["vist_godkendt"]
+            else dataversion.antal(selectors.igangvaerende_forloeb(
+                valg.valgt_periode, valg.kontrakt.erhvervshus_id)),
+            # The downloads show what the page shows: today's figures where the page does.
+            "aktuel_query": "&aktuel=1" if visning["godkendelse"]
+            and not visning["vist_godkendt"] else "",
+            "kan_godkende": valg.valgt_periode.navn in RAPPORTPERIODER
+            and request.user.has_perm(godkendelser.GODKEND_RET),
+            "datakvalitet": kvalitet.opsummering(valg.valgt_periode,
+                                                  valg.kontrakt.erhvervshus_id)
+            if request.user.has_perm("maal.se_datakvalitet") else [],
+        }
+
     return render(request, "rapporter/status.html", {
-        "valg": valg, **visning,
-        **_oversigt(maal, rapport.resultater, valg, visning["forklaringer"]),
-        # Today's count: not part of what was approved, so the approved view leaves it out.
-        "igangvaerende": None if visning["vist_godkendt"]
-        else dataversion.antal(selectors.igangvaerende_forloeb(
-            valg.valgt_periode, valg.kontrakt.erhvervshus_id)),
-        # The downloads show what the page shows: today's figures where the page does.
-        "aktuel_query": "&aktuel=1" if visning["godkendelse"] and not visning["vist_godkendt"]
-        else "",
-        "kan_godkende": valg.valgt_periode.navn in RAPPORTPERIODER
-        and request.user.has_perm(godkendelser.GODKEND_RET),
-        "datakvalitet": kvalitet.opsummering(valg.valgt_periode,
-                                              valg.kontrakt.erhvervshus_id)
-        if request.user.has_perm("maal.se_datakvalitet") else [],
+        "valg": valg,
+        "indhold": _indhold(request, valg, "rapporter/_status_indhold.html", kontekst),
     })
+
+
+def _indhold(request, valg, skabelon: str, kontekst, *, gem: bool = True) -> str:
+    """The page's content (``skabelon`` with ``kontekst()``), rendered; kept per data version
+    (``kontrakt.dataversion``: every table's token), user, permissions, query string and day,
+    so a reader's second view of unchanged data costs a cache lookup. Not kept for a page
+    with a form of its own (``gem=False``: its CSRF token is the session's)."""
+    def html() -> str:
+        return render_to_string(skabelon, kontekst(), request=request)
+
+    if not gem:
+        return mark_safe(html())  # noqa: S308 -- our own template's output
+    bruger = request.user
+    dele = (skabelon, bruger.pk, tuple(sorted(bruger.get_all_permissions())),
+            tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())), valg.idag)
+    return mark_safe(dataversion.husk("side", dele, None, html))  # noqa: S308 -- as above
 
 
 @login_required
@@ -187,26 +213,35 @@ def maal_side(request, nummer):
     godkendelse, versioner = _valgt_godkendelse(valg)
     if valg.errors:
         return _ugyldig(request, valg)
-    resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=valg.idag)
-    paneler = _paneler(maal, resultater, valg)
-    taeller_forloeb = any(
-        p["indikator"].parametre.get("grundlag") in ("forloeb", "virksomheder") for p in paneler
-    )
-    if godkendelse is not None:  # the approved figure beside today's
-        godkendte = {r.noegle: r for r in godkendelser.godkendt_rapport(godkendelse).resultater}
-        for panel in paneler:
-            panel["godkendt"] = godkendte.get(panel["indikator"].noegle)
+
+    def kontekst() -> dict:
+        resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=valg.idag)
+        paneler = _paneler(maal, resultater, valg)
+        taeller_forloeb = any(p["indikator"].parametre.get("grundlag")
+                              in ("forloeb", "virksomheder") for p in paneler)
+        if godkendelse is not None:  # the approved figure beside today's
+            godkendte = {r.noegle: r
+                         for r in godkendelser.godkendt_rapport(godkendelse).resultater}
+            for panel in paneler:
+                panel["godkendt"] = godkendte.get(panel["indikator"].noegle)
+        return {
+            "valg": valg, "maal": maal, "beregnet": timezone.localtime(),
+            "godkendelse": godkendelse, "nyeste": versioner[0] if versioner else None,
+            **_maal_forklaringer(request, maal, paneler, valg),
+            "igangvaerende": taeller_forloeb
+            and dataversion.antal(selectors.igangvaerende_forloeb(
+                valg.valgt_periode, valg.kontrakt.erhvervshus_id)),
+            "paneler": paneler, "har_figurer": any(p.get("figur") for p in paneler),
+            "alle_maal": valg.kontrakt.maal.only("nummer", "titel", "kontrakt"),  # no N+1
+            "kan_maale": request.user.has_perm("maal.add_maaling"),
+            "kan_saette_milepael": request.user.has_perm("maal.add_milepaelstatus"),
+        }
+
+    # An administrator's page holds the explanations' form: not kept.
     return render(request, "rapporter/maal.html", {
-        "valg": valg, "maal": maal, "beregnet": timezone.localtime(),
-        "godkendelse": godkendelse, "nyeste": versioner[0] if versioner else None,
-        **_maal_forklaringer(request, maal, paneler, valg),
-        "igangvaerende": taeller_forloeb
-        and dataversion.antal(selectors.igangvaerende_forloeb(
-            valg.valgt_periode, valg.kontrakt.erhvervshus_id)),
-        "paneler": paneler, "har_figurer": any(p.get("figur") for p in paneler),
-        "alle_maal": valg.kontrakt.maal.only("nummer", "titel", "kontrakt"),  # no N+1
-        "kan_maale": request.user.has_perm("maal.add_maaling"),
-        "kan_saette_milepael": request.user.has_perm("maal.add_milepaelstatus"),
+        "valg": valg, "maal": maal,
+        "indhold": _indhold(request, valg, "rapporter/_maal_indhold.html", kontekst,
+                            gem=not request.user.has_perm(godkendelser.GODKEND_RET)),
     })
 
 
@@ -463,12 +498,13 @@ def _valgt_godkendelse(valg) -> tuple[Godkendelse | None, list[Godkendelse]]:
     return valgt, versioner
 
 
-def _visning(valg) -> dict | None:
+def _visning(valg, valgt: tuple | None = None) -> dict | None:
     """What the status page shows: the approved report of an approved H1 or helår (unless
     ``?aktuel=1``), else today's; beside today's, the figures that moved since the approval and
     the records changed since (:func:`godkendelse.flyttede_tal`, ``aendringer_siden``).
-    ``None`` when the version asked for does not exist."""
-    godkendelse, versioner = _valgt_godkendelse(valg)
+    ``None`` when the version asked for does not exist. ``valgt``: what
+    :func:`_valgt_godkendelse` gave, when the caller asked it already."""
+    godkendelse, versioner = valgt or _valgt_godkendelse(valg)
     if valg.errors:
         return None
     ud = {"godkendelse": godkendelse, "versioner": versioner,

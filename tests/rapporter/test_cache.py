@@ -217,3 +217,35 @@ def test_a_goal_pages_curve_shows_a_new_forloeb_at_once(laeser_klient, kontrakt_
         factories.forloeb(type="kort", startdato=date(2025, 2, 1), slutdato=date(2025, 3, 1))
         efter = laeser_klient.get(url).content.decode()
     assert foer != efter
+
+
+# --- The status and goal pages' content, kept for readers -------------------------------------
+
+
+@time_machine.travel(IDAG)
+def test_a_readers_second_status_page_comes_from_the_cache_and_an_explanation_shows_at_once(
+        laeser_klient, kontrakt_2025, administrator):
+    from rapporter import godkendelse
+
+    url = "/status/?aar=2025&periode=H1"
+    assert "Forklaret i dag" not in laeser_klient.get(url).content.decode()
+    with CaptureQueriesContext(connection) as q:
+        assert laeser_klient.get(url).status_code == 200
+    assert not _laeser(q, "forloeb_forloeb") and not _laeser(q, "maal_indikator")
+    godkendelse.forklaring_gem(maal=kontrakt_2025.maal.get(nummer=7), periode="H1",
+                               tekst="Forklaret i dag", bruger=administrator)
+    assert "Forklaret i dag" in laeser_klient.get(url).content.decode()
+
+
+@time_machine.travel(IDAG)
+def test_an_administrators_goal_page_with_its_form_is_rendered_each_time(client, administrator,
+                                                                         kontrakt_2025):
+    client.force_login(administrator)
+    url = "/status/maal/7/?aar=2025&periode=H1"
+    assert "csrfmiddlewaretoken" in client.get(url).content.decode()
+    client.logout()
+    client.force_login(administrator)  # a new session: a new CSRF secret
+    with CaptureQueriesContext(connection) as q:
+        side = client.get(url).content.decode()
+    assert _laeser(q, "rapporter_forklaring")  # rendered again, with this session's token
+    assert "csrfmiddlewaretoken" in side
