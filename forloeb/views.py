@@ -27,12 +27,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, ProtectedError, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django_tables2 import RequestConfig
 
@@ -235,26 +233,32 @@ def virksomhed_soeg(request):
 
 @kraever("view")
 def liste(request, art: Art):
-    """The filters, and the count and table of the records that pass them. The count and table
-    are kept per data version (``kontrakt.dataversion``): rendered again only after a write to a
-    table the list's query reads, per user (their houses, "Mine") and query string."""
-    filterset = art.filterset(request.GET or None,
-                              adgang.husets(art.filterset.grundlag(), request.user),
-                              request=request)
+    """The filters, and the count and table of the records that pass them; kept per data
+    version (``kontrakt.dataversion``): rendered again only after a write to a table the list's
+    query or its filters' choices read, per user (their houses, "Mine"), permissions and query
+    string. django-tables2 spends most of a page's time on its cells."""
 
-    def resultat() -> str:
+    def filtre():
+        return art.filterset(request.GET or None,
+                             adgang.husets(art.filterset.grundlag(), request.user),
+                             request=request)
+
+    def kontekst() -> dict:
+        filterset = filtre()
         tabel = art.tabel(filterset.qs, order_by_field="sortering", page_field="side")
         RequestConfig(request, paginate={"per_page": PR_SIDE}).configure(tabel)
-        return render_to_string("forloeb/_liste_resultat.html", {
-            "art": art, "filter": filterset, "tabel": tabel}, request=request)
+        return {"art": art, "filter": filterset, "tabel": tabel,
+                "kan_oprette": request.user.has_perm(art.tilladelse("add"))}
 
-    forespoergsel = tuple(sorted((k, tuple(v)) for k, v in request.GET.lists()))
-    dele = (art.slug, request.user.pk, forespoergsel)
+    def laeser():  # the list's query and the querysets of the filters' choices
+        filterset = filtre()
+        return [filterset.qs, *(felt.queryset for felt in filterset.form.fields.values()
+                                if hasattr(felt, "queryset"))]
+
     return render(request, "forloeb/liste.html", {
-        "art": art, "filter": filterset,
-        "resultat": mark_safe(dataversion.husk(  # noqa: S308 -- our own template's output
-            "liste", dele, lambda: [filterset.qs], resultat)),
-        "kan_oprette": request.user.has_perm(art.tilladelse("add")),
+        "art": art,
+        "indhold": dataversion.indhold(request, "forloeb/_liste_indhold.html", kontekst,
+                                       querysets=laeser),
     })
 
 

@@ -14,9 +14,10 @@ snapshot and never gets here.
 - **Which writes.** ``post_save``, ``post_delete`` and ``m2m_changed`` of every model of
   ``forloeb``, ``maal`` and ``rapporter`` (the records, their history rows, the contract, its
   indicators and targets, målinger, milestones, by/land, population, explanations and
-  approvals): the services, the admin, the commands and fixtures alike. ``bulk_create``/``bulk_update`` send no signals: the workbook import's
-  write step sends ``forloeb.arbejdsbog.skriv.skrevet`` inside its transaction, and that gives
-  every table a new token (the ``""`` row).
+  approvals): the services, the admin, the commands and fixtures alike.
+  ``bulk_create``/``bulk_update`` send no signals: the workbook import's write step sends
+  ``forloeb.arbejdsbog.skriv.skrevet`` inside its transaction, and that gives every table a new
+  token (the ``""`` row).
 - **What a value depends on** is read off its own SQL: the tables named in the queries that
   compute it (:func:`tabeller`), subqueries included. So an AI-tjek registered moves the AI-tjek
   count and not the forløb counts, which stay kept; no list of dependencies is written by hand.
@@ -50,6 +51,8 @@ from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 TIMEOUT = 24 * 60 * 60  # a day; a new token makes the old entries unreachable before that
 APPS = ("forloeb", "maal", "rapporter")  # the records, the contract, explanations and approvals
@@ -219,6 +222,21 @@ def _husk(navn: str, dele: tuple, tabeller_: frozenset[str] | None,
         fundet = beregn()
         cache.set(key, fundet, TIMEOUT)
     return fundet
+
+
+def indhold(request, skabelon: str, kontekst: Callable[[], dict], *,
+            querysets: Callable[[], Iterable[QuerySet]] | None = None, dele: tuple = ()) -> str:
+    """A page's content (``skabelon`` rendered with ``kontekst()``), kept per user, their
+    permissions, the query string, ``dele`` and the tokens of the tables ``querysets`` read
+    (None: every table): a second view of unchanged data costs a cache lookup, and
+    ``kontekst`` runs only on a miss. The content must hold no form with a CSRF token (that is
+    the session's, not the user's): render such a page without this."""
+    bruger = request.user
+    noegle = (skabelon, bruger.pk, tuple(sorted(bruger.get_all_permissions())),
+              tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())), *dele)
+    html = husk("side", noegle, querysets,
+                lambda: render_to_string(skabelon, kontekst(), request=request))
+    return mark_safe(html)  # noqa: S308 -- our own template's output
 
 
 def _taeller(sender) -> bool:

@@ -136,8 +136,8 @@ class Godkendelse(models.Model):
 
 
 class Dataversion(models.Model):
-    """A table's token, which changes with every write to the table (``kontrakt.dataversion`` sets it
-    in the writer's own transaction, so a reader sees the new token and the new records
+    """A table's token, which changes with every write to the table (``kontrakt.dataversion``
+    sets it in the writer's own transaction, so a reader sees the new token and the new records
     together); the row with ``tabel=""`` stands for every table. Random rather than a count, so
     that a database restored, flushed or rolled back never gives an old token to other
     records."""

@@ -25,8 +25,8 @@ def indikator_resultater(
     fetched at once, so the number of queries does not grow with the number of records: one for
     the indicators, one per record model counted (forløb, AI-tjek, aktiviteter, …), two for the
     by/land table and population, one per dækning indicator, one for målinger and one for
-    milestones. Kept per data version (``rapporter.cache``, ``kontrakt.dataversion``): the same data, period and day
-    answer from the cache with one query."""
+    milestones. Kept per data version (``rapporter.cache``, ``kontrakt.dataversion``): the
+    same data, period and day answer from the cache with one query."""
     return cache.resultater(kontrakt, periode, idag,
                             lambda: _beregn(kontrakt, periode, idag=idag))
 

@@ -151,18 +151,13 @@ def status(request):
 
 def _indhold(request, valg, skabelon: str, kontekst, *, gem: bool = True) -> str:
     """The page's content (``skabelon`` with ``kontekst()``), rendered; kept per data version
-    (``kontrakt.dataversion``: every table's token), user, permissions, query string and day,
-    so a reader's second view of unchanged data costs a cache lookup. Not kept for a page
-    with a form of its own (``gem=False``: its CSRF token is the session's)."""
-    def html() -> str:
-        return render_to_string(skabelon, kontekst(), request=request)
-
+    (every table's token), user, permissions, query string and day
+    (:func:`kontrakt.dataversion.indhold`), so a reader's second view of unchanged data costs a
+    cache lookup. Not kept for a page with a form of its own (``gem=False``: its CSRF token is
+    the session's)."""
     if not gem:
-        return mark_safe(html())  # noqa: S308 -- our own template's output
-    bruger = request.user
-    dele = (skabelon, bruger.pk, tuple(sorted(bruger.get_all_permissions())),
-            tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())), valg.idag)
-    return mark_safe(dataversion.husk("side", dele, None, html))  # noqa: S308 -- as above
+        return mark_safe(render_to_string(skabelon, kontekst(), request=request))  # noqa: S308
+    return dataversion.indhold(request, skabelon, kontekst, dele=(valg.idag,))
 
 
 @login_required
@@ -267,16 +262,24 @@ def poster(request, noegle):
     if request.GET.get("format") == "xlsx":
         navn = f"{noegle}-{aktoertype or del_}-{valg.valgt_periode.navn}"
         return xlsx_svar(skriv_arbejdsbog({ARK[qs.model]: qs}), f"{navn}.xlsx")
-    side = Paginator(qs, POSTER_PR_SIDE).get_page(request.GET.get("side"))
-    resultat = next(r for r in indikator_resultater(
-        valg.kontrakt, valg.valgt_periode, idag=valg.idag) if r.noegle == noegle)
+
+    def kontekst() -> dict:
+        side = Paginator(qs, POSTER_PR_SIDE).get_page(request.GET.get("side"))
+        resultat = next(r for r in indikator_resultater(
+            valg.kontrakt, valg.valgt_periode, idag=valg.idag) if r.noegle == noegle)
+        return {
+            "valg": valg, "indikator": indikator, "resultat": resultat, "del": del_,
+            "side": side, "kolonner": KOLONNER[qs.model],
+            "raekker": _raekker(side, KOLONNER[qs.model]), "dele": art(indikator.art).dele,
+            "model_navn": qs.model._meta.verbose_name_plural,
+            "kommune": Kommune.objects.filter(kode=request.GET.get("kommune") or None).first(),
+            "aktoertype": aktoertype,
+            "aktoertype_navn": _aktoertype_navn(indikator, aktoertype),
+        }
+
     return render(request, "rapporter/poster.html", {
-        "valg": valg, "indikator": indikator, "resultat": resultat, "del": del_, "side": side,
-        "kolonner": KOLONNER[qs.model], "raekker": _raekker(side, KOLONNER[qs.model]),
-        "dele": art(indikator.art).dele,
-        "model_navn": qs.model._meta.verbose_name_plural,
-        "kommune": Kommune.objects.filter(kode=request.GET.get("kommune") or None).first(),
-        "aktoertype": aktoertype, "aktoertype_navn": _aktoertype_navn(indikator, aktoertype),
+        "indikator": indikator,
+        "indhold": _indhold(request, valg, "rapporter/_poster_indhold.html", kontekst),
     })
 
 
