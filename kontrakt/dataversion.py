@@ -225,14 +225,18 @@ def _husk(navn: str, dele: tuple, tabeller_: frozenset[str] | None,
 
 
 def indhold(request, skabelon: str, kontekst: Callable[[], dict], *,
-            querysets: Callable[[], Iterable[QuerySet]] | None = None, dele: tuple = ()) -> str:
+            querysets: Callable[[], Iterable[QuerySet]] | None = None, dele: tuple = (),
+            pr_bruger: bool = True) -> str:
     """A page's content (``skabelon`` rendered with ``kontekst()``), kept per user, their
     permissions, the query string, ``dele`` and the tokens of the tables ``querysets`` read
     (None: every table): a second view of unchanged data costs a cache lookup, and
-    ``kontekst`` runs only on a miss. The content must hold no form with a CSRF token (that is
-    the session's, not the user's): render such a page without this."""
+    ``kontekst`` runs only on a miss. ``pr_bruger=False`` shares it between users with the
+    same permissions when ``dele`` holds all else the content depends on (their houses). The
+    content must hold no form with a CSRF token (that is the session's, not the user's):
+    render such a page without this."""
     bruger = request.user
-    noegle = (skabelon, bruger.pk, tuple(sorted(bruger.get_all_permissions())),
+    noegle = (skabelon, bruger.pk if pr_bruger else None,
+              tuple(sorted(bruger.get_all_permissions())),
               tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())), *dele)
     html = husk("side", noegle, querysets,
                 lambda: render_to_string(skabelon, kontekst(), request=request))

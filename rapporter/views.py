@@ -151,13 +151,16 @@ def status(request):
 
 def _indhold(request, valg, skabelon: str, kontekst, *, gem: bool = True) -> str:
     """The page's content (``skabelon`` with ``kontekst()``), rendered; kept per data version
-    (every table's token), user, permissions, query string and day
-    (:func:`kontrakt.dataversion.indhold`), so a reader's second view of unchanged data costs a
-    cache lookup. Not kept for a page with a form of its own (``gem=False``: its CSRF token is
-    the session's)."""
+    (every table's token), permissions, the user's contracts (what the period picker offers
+    and the page may show), query string and day (:func:`kontrakt.dataversion.indhold`), so a
+    second view of unchanged data costs a cache lookup, also another reader's of the same
+    houses. Not kept for a page with a form of its own (``gem=False``: its CSRF token is the
+    session's)."""
     if not gem:
         return mark_safe(render_to_string(skabelon, kontekst(), request=request))  # noqa: S308
-    return dataversion.indhold(request, skabelon, kontekst, dele=(valg.idag,))
+    kontrakter = tuple(k.pk for k in valg.alle_kontrakter)
+    return dataversion.indhold(request, skabelon, kontekst, dele=(valg.idag, kontrakter),
+                               pr_bruger=False)
 
 
 @login_required

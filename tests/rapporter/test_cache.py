@@ -249,3 +249,21 @@ def test_an_administrators_goal_page_with_its_form_is_rendered_each_time(client,
         side = client.get(url).content.decode()
     assert _laeser(q, "rapporter_forklaring")  # rendered again, with this session's token
     assert "csrfmiddlewaretoken" in side
+
+
+@time_machine.travel(IDAG)
+def test_readers_of_the_same_house_share_the_kept_page_and_another_house_does_not(
+        client, kkr_laeser, django_user_model, laeser_hovedstaden, kontrakt_2025):
+    from tests.conftest import KKR_LAESER, _bruger
+
+    url = "/status/?aar=2025&periode=helaar"
+    anden_laeser = _bruger(django_user_model, "laeser_to", KKR_LAESER)  # a membership: a write
+    client.force_login(kkr_laeser)
+    foerste = client.get(url).content.decode()
+    client.force_login(anden_laeser)
+    with CaptureQueriesContext(connection) as q:
+        anden = client.get(url).content.decode()
+    assert not _laeser(q, "maal_indikator")  # the first reader's page, from the cache
+    assert anden.split("<main", 1)[1] == foerste.split("<main", 1)[1]
+    client.force_login(laeser_hovedstaden)  # no contract of its own for 2025: not Sjælland's
+    assert "Erhvervshus Sjælland" not in client.get(url).content.decode()
