@@ -7,9 +7,11 @@ What it does, in order, and undoes whatever happens:
 2. fills it with a year at ten times the contract's volume (17,000 forløb with their companies,
    henvisninger, AI-tjek, aktiviteter, programdeltagelser, samarbejdsaftaler, målinger and
    milestones, in the demo data's proportions, in bulk: ``benchmarks/status.py``'s ``byg_data``)
-   and creates one user per role (KKR-læser, Registrant, Administrator) with a known password;
+   and creates an account for each simulated user (40 KKR-læsere, 40 registranter, one
+   administrator) with a known password;
 3. starts the app with gunicorn (``--workers 3``) as in production: ``DEBUG=0``, a
-   ``SECRET_KEY``, collected static files; only plain http differs (``SECURE_SSL_REDIRECT=0``,
+   ``SECRET_KEY``, collected static files, the kept values shared in files on a RAM disk
+   (``CACHE_MAPPE`` under /dev/shm); only plain http differs (``SECURE_SSL_REDIRECT=0``,
    no HSTS), as the proxy that terminates TLS is not part of the benchmark;
 4. drives it from a second process with locust (``benchmarks/locustfile.py``): headless, bounded
    in time (``--tid``) and in requests per user, only to 127.0.0.1, 20 users started at once
@@ -28,6 +30,7 @@ import argparse
 import csv
 import os
 import platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -43,8 +46,13 @@ README = Path(__file__).resolve().parent / "README.md"
 DATABASE = "bench_last"
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 ADGANGSKODE = "Belastning-2025!"  # the benchmark's users; the database is dropped afterwards
-BRUGERE = {"bench_laeser": "KKR-læser", "bench_registrant": "Registrant",
-           "bench_admin": "Administrator"}
+# One account per simulated user, as in a house: nobody shares another's kept pages.
+KONTI_PR_ROLLE = 40
+BRUGERE = {
+    **{f"bench_laeser_{n:02d}": "KKR-læser" for n in range(1, KONTI_PR_ROLLE + 1)},
+    **{f"bench_registrant_{n:02d}": "Registrant" for n in range(1, KONTI_PR_ROLLE + 1)},
+    "bench_admin": "Administrator",
+}
 FORLOEB = 17_000  # ten times the contract's volume of a year
 MARKER_START = "<!-- last:start -->"
 MARKER_SLUT = "<!-- last:slut -->"
@@ -87,6 +95,7 @@ def fyld() -> None:
 
     django.setup()
     from django.apps import apps
+    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group, User
     from status import byg_data
     from stdnum.dk import cvr
@@ -103,9 +112,10 @@ def fyld() -> None:
             if felt.name == "erhvervshus" and not model.__name__.startswith("Historical"):
                 felt.default = hus.pk
     tal = byg_data(FORLOEB)
+    kode = make_password(ADGANGSKODE)  # hashed once: 81 accounts with one password
     for navn, gruppe in BRUGERE.items():
-        bruger = User.objects.create_user(navn, password=ADGANGSKODE, first_name="Bench",
-                                          last_name=gruppe)
+        bruger = User.objects.create(username=navn, password=kode, first_name="Bench",
+                                     last_name=gruppe)
         bruger.groups.add(Group.objects.get(name=gruppe))
         if hasattr(bruger, "medlemskaber"):
             bruger.medlemskaber.create(erhvervshus=hus)
@@ -199,7 +209,7 @@ def main() -> int:
         fyld()
         return 0
 
-    gunicorn = None
+    gunicorn = cache_mappe = None
     with tempfile.TemporaryDirectory(prefix="last-") as mappe:
         mappe = Path(mappe)
         try:
@@ -215,9 +225,14 @@ def main() -> int:
                 print(f"Database {DATABASE} is left for profiling; DATABASE_URL={SERVER}/"
                       f"{DATABASE}; drop it with: DROP DATABASE {DATABASE}")
                 return 0
+            # The workers share their kept values in files on a RAM disk, as the README's
+            # production set-up has it (CACHE_MAPPE).
+            delt = Path("/dev/shm") if Path("/dev/shm").is_dir() else mappe
+            cache_mappe = Path(tempfile.mkdtemp(prefix="last-cache-", dir=delt))
             gunicorn = subprocess.Popen(
                 [str(BIN / "gunicorn"), "kontrakt.wsgi", "--bind", f"127.0.0.1:{args.port}",
-                 "--workers", "3", "--log-level", "warning"], cwd=ROD, env=miljoe(),
+                 "--workers", "3", "--log-level", "warning"], cwd=ROD,
+                env=miljoe() | {"CACHE_MAPPE": str(cache_mappe)},
             )
             vent_paa_port(args.port)
             belastning = os.getloadavg()
@@ -235,6 +250,8 @@ def main() -> int:
                     gunicorn.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     gunicorn.kill()
+            if cache_mappe is not None:
+                shutil.rmtree(cache_mappe, ignore_errors=True)
             if not args.behold:
                 psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 

@@ -13,6 +13,7 @@ own copies after every answer (the app is told nothing: it runs as in production
 import os
 import random
 from html.parser import HTMLParser
+from itertools import count
 from urllib.parse import urlparse
 
 from locust import HttpUser, events, task
@@ -71,11 +72,17 @@ def felter(html: str) -> dict[str, str]:
 
 
 class Bruger(HttpUser):
+    """Each simulated user logs in with an account of its own (``<prefix>_01``, ``_02`` …, as
+    ``last.py`` creates them), as the people of a house do."""
+
     abstract = True
-    brugernavn = ""
+    prefix = ""
+    _loebenumre: dict = {}
 
     def on_start(self):
         self.opgaver = 0
+        nummer = Bruger._loebenumre.setdefault(self.prefix, count(1))
+        self.brugernavn = f"{self.prefix}_{next(nummer):02d}"
         side = self.hent("/login/", "login (GET)")
         data = felter(side.text) | {"username": self.brugernavn, "password": ADGANGSKODE}
         with self.client.post("/login/", data=data, name="login (POST)", allow_redirects=False,
@@ -109,7 +116,7 @@ class KKRLaeser(Bruger):
     """Status pages, goal pages and a drill-down."""
 
     weight = 3
-    brugernavn = "bench_laeser"
+    prefix = "bench_laeser"
 
     @task(3)
     def status(self):
@@ -135,7 +142,7 @@ class Registrant(Bruger):
     """The forløb list with its filters, the status page, and an AI-tjek registered."""
 
     weight = 1
-    brugernavn = "bench_registrant"
+    prefix = "bench_registrant"
 
     @task(4)
     def liste(self):

@@ -50,7 +50,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -169,18 +169,23 @@ def _noegle(navn: str, dele: tuple, tokens: tuple) -> str:
 def husk(navn: str, dele: tuple,
          querysets: Callable[[], Iterable[QuerySet]] | Iterable[QuerySet] | None,
          beregn: Callable[[], Any]) -> Any:
-    """``beregn()``, kept under ``navn``, ``dele`` (everything else the value depends on:
-    house, period, day, settings …) and the tokens of the tables ``querysets`` read (None:
-    every table), so it is computed again only after a write to one of them. ``beregn`` must
-    compute from exactly those querysets (or fewer tables).
+    """``beregn()``, kept under ``navn`` and ``dele`` (everything else the value depends on:
+    house, period, day, settings …) until a table it reads is written.
 
-    ``querysets`` may be a function returning them: it is called, and their SQL compiled, only
-    the first time a process meets ``(navn, dele)``; the tables are remembered after that (the
-    same ``navn`` and ``dele`` build the same queries)."""
+    Which tables: those ``querysets`` read, when given (``beregn`` must compute from exactly
+    those querysets, or fewer tables). ``querysets`` may be a function returning them: it is
+    called, and their SQL compiled, only the first time a process meets ``(navn, dele)``; the
+    tables are remembered after that (the same ``navn`` and ``dele`` build the same queries).
+
+    With ``querysets=None`` the tables are found while ``beregn`` runs (:func:`_spor`): those
+    named in every query it makes and the tables of every kept value it uses, hit or computed.
+    The value is stored with those tables' tokens as they were when it began, and is good while
+    none of them has changed: a page of Mål 7 outlives an AI-tjek, a page with the AI-tjek count
+    does not."""
     if not getattr(settings, "RESULTATCACHE", True):
         return beregn()
     if querysets is None:
-        return _husk(navn, dele, None, beregn)
+        return _spor(navn, dele, beregn)
     if not callable(querysets):
         return _husk(navn, dele, tabeller(*querysets), beregn)
     memo = (navn, dele)
@@ -189,6 +194,57 @@ def husk(navn: str, dele: tuple,
             _TABELLER.clear()
         _TABELLER[memo] = tabeller(*querysets())
     return _husk(navn, dele, _TABELLER[memo], beregn)
+
+
+class _Sporing(threading.local):
+    """The tables read so far by each value being computed with its tables found as it runs
+    (innermost last)."""
+
+    def __init__(self):
+        self.stak: list[set[str]] = []
+
+
+_SPORING = _Sporing()
+
+
+def _laest(tabeller_: Iterable[str]) -> None:
+    """Tell every value being computed that it read ``tabeller_``."""
+    for saet in _SPORING.stak:
+        saet.update(tabeller_)
+
+
+def _optag(execute, sql, params, many, context):
+    """``connection.execute_wrapper``: the tables of each query made while a value is
+    computed."""
+    _laest(_i_sql(sql))
+    return execute(sql, params, many, context)
+
+
+def _spor(navn: str, dele: tuple, beregn: Callable[[], Any]) -> Any:
+    tokens = _alle_tokens()
+    if ALLE not in tokens:
+        return beregn()
+    key = _noegle(f"spor:{navn}", (connection.alias, *dele), (tokens[ALLE],))
+    fundet = cache.get(key, _MANGLER)
+    if fundet is not _MANGLER:
+        afhaengigheder, vaerdi = fundet
+        if all(tokens.get(tabel, 0) == token for tabel, token in afhaengigheder):
+            _laest(tabel for tabel, _ in afhaengigheder)
+            return vaerdi
+    laest: set[str] = set()
+    _SPORING.stak.append(laest)
+    try:
+        if len(_SPORING.stak) == 1:
+            with connection.execute_wrapper(_optag):
+                vaerdi = beregn()
+        else:  # the outermost computation's wrapper sees these queries too
+            vaerdi = beregn()
+    finally:
+        _SPORING.stak.pop()
+    _laest(laest)
+    cache.set(key, (tuple((tabel, tokens.get(tabel, 0)) for tabel in sorted(laest)), vaerdi),
+              TIMEOUT)
+    return vaerdi
 
 
 def raekker(qs: QuerySet) -> list:
@@ -211,11 +267,12 @@ def _som_sql(navn: str, qs: QuerySet, beregn: Callable[[], Any]) -> Any:
     return _husk(navn, (sql, params), _i_sql(sql), beregn)
 
 
-def _husk(navn: str, dele: tuple, tabeller_: frozenset[str] | None,
+def _husk(navn: str, dele: tuple, tabeller_: frozenset[str],
           beregn: Callable[[], Any]) -> Any:
     tokens = versioner(tabeller_)
     if tokens is None:
         return beregn()
+    _laest(tabeller_)  # a value computed around this one depends on these tables too
     key = _noegle(navn, (connection.alias, *dele), tokens)
     fundet = cache.get(key, _MANGLER)
     if fundet is _MANGLER:
@@ -227,15 +284,15 @@ def _husk(navn: str, dele: tuple, tabeller_: frozenset[str] | None,
 def indhold(request, skabelon: str, kontekst: Callable[[], dict], *,
             querysets: Callable[[], Iterable[QuerySet]] | None = None, dele: tuple = (),
             pr_bruger: bool = True) -> str:
-    """A page's content (``skabelon`` rendered with ``kontekst()``), kept per user, their
-    permissions, the query string, ``dele`` and the tokens of the tables ``querysets`` read
-    (None: every table): a second view of unchanged data costs a cache lookup, and
-    ``kontekst`` runs only on a miss. ``pr_bruger=False`` shares it between users with the
-    same permissions when ``dele`` holds all else the content depends on (their houses). The
-    content must hold no form with a CSRF token (that is the session's, not the user's):
-    render such a page without this."""
+    """A page's content (``skabelon`` rendered with ``kontekst()``), kept per path, user, their
+    permissions, the query string and ``dele`` until a table ``querysets`` read (None: a table
+    it reads, found as it is rendered: :func:`husk`) is written: a second view of unchanged
+    data costs a cache lookup, and ``kontekst`` runs only on a miss. ``pr_bruger=False``
+    shares it between users with the same permissions when ``dele`` holds all else the content
+    depends on (their houses). The content must hold no form with a CSRF token (that is the
+    session's, not the user's): render such a page without this."""
     bruger = request.user
-    noegle = (skabelon, bruger.pk if pr_bruger else None,
+    noegle = (skabelon, request.path, bruger.pk if pr_bruger else None,
               tuple(sorted(bruger.get_all_permissions())),
               tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())), *dele)
     html = husk("side", noegle, querysets,
@@ -268,3 +325,14 @@ def forbind() -> None:
     m2m_changed.connect(_m2m, dispatch_uid="kontrakt.dataversion.m2m")
     skrevet.connect(lambda **kwargs: ny_version(ALLE), dispatch_uid="kontrakt.dataversion.import",
                     weak=False)
+    post_migrate.connect(_migreret, sender=apps.get_app_config("rapporter"),
+                         dispatch_uid="kontrakt.dataversion.migreret")
+
+
+def _migreret(using="default", **kwargs) -> None:
+    """After ``migrate`` (or a flush) every table gets a new token: a data migration writes
+    without the signals, and a cache in files (``CACHE_MAPPE``) outlives a restart."""
+    from django.db import connections
+
+    if _model()._meta.db_table in connections[using].introspection.table_names():
+        ny_version(ALLE)

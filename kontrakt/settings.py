@@ -220,14 +220,19 @@ TASKS = {
     }
 }
 
-# What is computed from the records (results, counts, charts, list pages) kept per data version
-# (kontrakt.dataversion), in each worker's own memory: the tables' tokens are read from the
-# database on every request, so no worker shows a value another's write has changed. At most
-# CACHE_MAX_ENTRIES values per worker (a list page is about 40 KB, a period's results 60 KB).
+# What is computed from the records (results, counts, charts, page contents) kept per data
+# version (kontrakt.dataversion). The tables' tokens are read from the database on every
+# request, so no worker shows a value another's write has changed. By default in each process's
+# own memory; with CACHE_MAPPE (a folder, best on a RAM disk such as /dev/shm) in files that
+# every gunicorn worker shares, so after a write one worker computes a value for all. At most
+# CACHE_MAX_ENTRIES values (a page's content is about 30 KB, a period's results 60 KB).
 RESULTATCACHE = envbool("RESULTATCACHE", True)
+CACHE_MAPPE = os.environ.get("CACHE_MAPPE", "")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache" if CACHE_MAPPE
+        else "django.core.cache.backends.locmem.LocMemCache",
+        **({"LOCATION": CACHE_MAPPE} if CACHE_MAPPE else {}),
         "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 1000)},
     }
 }

@@ -19,9 +19,13 @@ def noegle(kontrakt, periode: Periode, idag: date) -> tuple:
 
 
 def resultater(kontrakt, periode: Periode, idag: date,
-               beregn: Callable[[], list[Resultat]]) -> list[Resultat]:
-    """``beregn()``'s results for the contract, period and day, kept until any table changes
-    (its parts, ``dataversion.husk``-ed per model, are kept longer)."""
-    return dataversion.husk("resultater", noegle(kontrakt, periode, idag), None, beregn)
+               beregn: Callable[[], list[Resultat]], *,
+               kun: frozenset[str] | None = None) -> list[Resultat]:
+    """``beregn()``'s results for the contract, period and day, kept until a table their
+    queries read is written (``dataversion.husk`` finds the tables as they are computed; the
+    counts per model are kept by their own tables, so after an AI-tjek only its count is
+    made again)."""
+    dele = (*noegle(kontrakt, periode, idag), None if kun is None else tuple(sorted(kun)))
+    return dataversion.husk("resultater", dele, None, beregn)
 
 

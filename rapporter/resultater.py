@@ -6,6 +6,7 @@ with the contract's identity for the JSON report and the Excel workbook.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,7 +19,8 @@ from .beregning import Periode, Resultat
 
 
 def indikator_resultater(
-    kontrakt: Resultatkontrakt, periode: Periode, *, idag: date
+    kontrakt: Resultatkontrakt, periode: Periode, *, idag: date,
+    kun: Iterable[str] | None = None,
 ) -> list[Resultat]:
     """Every indicator of ``kontrakt`` for ``periode``, ordered by goal number and
     ``raekkefoelge``. Each indicator's kind (``rapporter.arter``) says what it needs; it is all
@@ -26,13 +28,20 @@ def indikator_resultater(
     the indicators, one per record model counted (forløb, AI-tjek, aktiviteter, …), two for the
     by/land table and population, one per dækning indicator, one for målinger and one for
     milestones. Kept per data version (``rapporter.cache``, ``kontrakt.dataversion``): the
-    same data, period and day answer from the cache with one query."""
+    same data, period and day answer from the cache with one query.
+
+    ``kun``: only the indicators with these keys (a goal page's, a drill-down's), computed
+    alone, so their kept results depend only on the records they count."""
+    kun = None if kun is None else frozenset(kun)
     return cache.resultater(kontrakt, periode, idag,
-                            lambda: _beregn(kontrakt, periode, idag=idag))
+                            lambda: _beregn(kontrakt, periode, idag=idag, kun=kun), kun=kun)
 
 
-def _beregn(kontrakt: Resultatkontrakt, periode: Periode, *, idag: date) -> list[Resultat]:
+def _beregn(kontrakt: Resultatkontrakt, periode: Periode, *, idag: date,
+            kun: frozenset[str] | None = None) -> list[Resultat]:
     defs = selectors.indikator_defs(kontrakt)
+    if kun is not None:
+        defs = [d for d in defs if d.noegle in kun]
     kinds = [(d, arter.art(d.art)) for d in defs]
     tal, pr_kommune = selectors.optaelling(
         [o for d, k in kinds for o in k.optaellinger(d)], periode,

@@ -150,12 +150,12 @@ def status(request):
 
 
 def _indhold(request, valg, skabelon: str, kontekst, *, gem: bool = True) -> str:
-    """The page's content (``skabelon`` with ``kontekst()``), rendered; kept per data version
-    (every table's token), permissions, the user's contracts (what the period picker offers
-    and the page may show), query string and day (:func:`kontrakt.dataversion.indhold`), so a
-    second view of unchanged data costs a cache lookup, also another reader's of the same
-    houses. Not kept for a page with a form of its own (``gem=False``: its CSRF token is the
-    session's)."""
+    """The page's content (``skabelon`` with ``kontekst()``), rendered; kept until a table it
+    reads is written (found as it is rendered), per permissions, the user's contracts (what
+    the period picker offers and the page may show), query string and day
+    (:func:`kontrakt.dataversion.indhold`), so a second view of unchanged data costs a cache
+    lookup, also another reader's of the same houses. Not kept for a page with a form of its
+    own (``gem=False``: its CSRF token is the session's)."""
     if not gem:
         return mark_safe(render_to_string(skabelon, kontekst(), request=request))  # noqa: S308
     kontrakter = tuple(k.pk for k in valg.alle_kontrakter)
@@ -213,7 +213,9 @@ def maal_side(request, nummer):
         return _ugyldig(request, valg)
 
     def kontekst() -> dict:
-        resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=valg.idag)
+        noegler = list(maal.indikatorer.values_list("noegle", flat=True))
+        resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=valg.idag,
+                                          kun=noegler)
         paneler = _paneler(maal, resultater, valg)
         taeller_forloeb = any(p["indikator"].parametre.get("grundlag")
                               in ("forloeb", "virksomheder") for p in paneler)
@@ -269,7 +271,8 @@ def poster(request, noegle):
     def kontekst() -> dict:
         side = Paginator(qs, POSTER_PR_SIDE).get_page(request.GET.get("side"))
         resultat = next(r for r in indikator_resultater(
-            valg.kontrakt, valg.valgt_periode, idag=valg.idag) if r.noegle == noegle)
+            valg.kontrakt, valg.valgt_periode, idag=valg.idag, kun=[noegle])
+            if r.noegle == noegle)
         return {
             "valg": valg, "indikator": indikator, "resultat": resultat, "del": del_,
             "side": side, "kolonner": KOLONNER[qs.model],
@@ -550,7 +553,7 @@ def _paneler(maal: Maal, resultater, valg) -> list[dict]:
     projection, its chart and the tables beside it."""
     indikatorer = list(maal.indikatorer.all())
     efter_noegle = {r.noegle: r for r in resultater}
-    sidste_aar = _sidste_aar(valg)
+    sidste_aar = _sidste_aar(valg, [i.noegle for i in indikatorer])
     periode, idag = valg.valgt_periode, valg.idag
     noegler = [n for i in indikatorer for n in _maalte_noegler(i)]
     maalinger = _maalinger(valg.kontrakt, noegler, periode, idag)
@@ -608,15 +611,16 @@ def _maal_forklaringer(request, maal, paneler, valg) -> dict:
     }
 
 
-def _sidste_aar(valg) -> dict:
-    """Last year's contract of the same house, its results at the same point of the year."""
+def _sidste_aar(valg, noegler=None) -> dict:
+    """Last year's contract of the same house, its results at the same point of the year (of
+    the indicators ``noegler``, or all)."""
     forrige = Resultatkontrakt.objects.filter(
         erhvervshus=valg.kontrakt.erhvervshus, aar=valg.kontrakt.aar - 1
     ).first()
     if forrige is None:
         return {"resultater": {}, "indikatorer": {}, "periode": None, "titel": "", "query": ""}
     periode = diagrammer.samme_tid_sidste_aar(valg.valgt_periode)
-    resultater = indikator_resultater(forrige, periode, idag=valg.idag)
+    resultater = indikator_resultater(forrige, periode, idag=valg.idag, kun=noegler)
     return {
         "resultater": {r.noegle: r for r in resultater},
         "indikatorer": {i.noegle: i for i in _indikatorer(forrige)},

@@ -267,3 +267,54 @@ def test_readers_of_the_same_house_share_the_kept_page_and_another_house_does_no
     assert anden.split("<main", 1)[1] == foerste.split("<main", 1)[1]
     client.force_login(laeser_hovedstaden)  # no contract of its own for 2025: not Sjælland's
     assert "Erhvervshus Sjælland" not in client.get(url).content.decode()
+
+
+def test_workers_share_kept_values_in_files_and_migrate_gives_new_tokens(settings, tmp_path,
+                                                                         kontrakt_2025):
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path)}}
+    assert figur(kontrakt_2025, "M9.ai_tjek") == 0
+    assert any(tmp_path.iterdir())  # written where another worker reads it
+    caches["default"].close()
+    with CaptureQueriesContext(connection) as q:
+        assert figur(kontrakt_2025, "M9.ai_tjek") == 0
+    assert not _laeser(q, "forloeb_aitjek")
+    foer = dataversion.version()
+    dataversion._migreret()  # what post_migrate runs
+    assert dataversion.version()[0] != foer[0]
+    with CaptureQueriesContext(connection) as q:
+        figur(kontrakt_2025, "M9.ai_tjek")
+    assert _laeser(q, "forloeb_aitjek")  # computed again after a migration
+
+
+@time_machine.travel(IDAG)
+def test_a_goal_page_outlives_a_write_it_does_not_read_and_not_one_it_does(laeser_klient,
+                                                                           kontrakt_2025):
+    forloeb = factories.forloeb(type="kort", startdato=date(2025, 2, 1),
+                                slutdato=date(2025, 3, 1))
+    maal7, maal9 = (f"/status/maal/{n}/?aar=2025&periode=helaar" for n in (7, 9))
+    laeser_klient.get(maal7)
+    foer9 = laeser_klient.get(maal9).content.decode()
+    factories.services.ai_tjek_create(virksomhed=forloeb.virksomhed, dato=date(2025, 3, 1),
+                                      erhvervshus=forloeb.erhvervshus)
+    with CaptureQueriesContext(connection) as q:
+        laeser_klient.get(maal7)
+    assert not _laeser(q, "maal_indikator")  # Mål 7 counts no AI-tjek: its page is kept
+    with CaptureQueriesContext(connection) as q:
+        efter9 = laeser_klient.get(maal9).content.decode()
+    assert _laeser(q, "forloeb_aitjek") and efter9 != foer9  # Mål 9 counts them
+
+
+@time_machine.travel(IDAG)
+def test_pages_that_differ_only_by_path_are_kept_apart(laeser_klient, kontrakt_2025):
+    for url_a, url_b, a, b in [
+        ("/status/maal/7/", "/status/maal/9/", "Mål 7:", "Mål 9:"),
+        ("/status/indikator/M7.korte/poster/", "/status/indikator/M9.ai_tjek/poster/",
+         "M7.korte", "M9.ai_tjek"),
+    ]:
+        foerste = laeser_klient.get(url_a, {"aar": 2025, "periode": "helaar"}).content.decode()
+        anden = laeser_klient.get(url_b, {"aar": 2025, "periode": "helaar"}).content.decode()
+        assert a in foerste and b in anden and b not in foerste.split("<main", 1)[1]
