@@ -181,3 +181,11 @@ def test_every_readme_heading_the_code_points_to_exists():
     for hvor, navn in henvisninger:
         assert navn in overskrifter, (
             f"{hvor} henviser til README-afsnittet '{navn}', som ikke findes")
+
+
+def test_ci_runs_the_readmes_test_command():
+    """The command the README gives for the whole suite is the one .ci/run runs on SQLite."""
+    kommando = re.search(r"^python3 -m venv .+\.venv/bin/pytest.*$", README, re.M)
+    assert kommando, "README giver ingen testkommando"
+    ci = (ROD / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert kommando.group(0) in ci, f"README og .ci/run kører ikke det samme: {kommando.group(0)}"
