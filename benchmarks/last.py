@@ -151,8 +151,29 @@ def kør_locust(args, mappe: Path, cvr_nummer: str) -> Path:
         "--host", f"http://127.0.0.1:{args.port}", "--csv", str(prefix), "--only-summary",
         "--stop-timeout", "10", "--loglevel", "WARNING",
     ], cwd=ROD, env=os.environ | {"LAST_ADGANGSKODE": ADGANGSKODE, "LAST_CVR": cvr_nummer,
-                                  "LAST_MAKS_PR_BRUGER": str(args.maks)}, check=False)
+                                  "LAST_MAKS_PR_BRUGER": str(args.maks),
+                                  "LAST_KUN_LAESNING": "1" if args.kun_laesning else ""},
+        check=False)
     return prefix.with_name("last_stats.csv")
+
+
+LAESNING = "; registrants read only (no AI-tjek registered)"
+OPVARMNING = 15  # seconds: the 20 logins hash their passwords (PBKDF2) in these
+
+
+def jaevn_takt(fil: Path) -> float | None:
+    """Requests per second after the first :data:`OPVARMNING` seconds (locust's per-second
+    history): the rate once everyone is logged in."""
+    with fil.open(newline="") as f:
+        raekker = [(int(r["Timestamp"]), int(r["Total Request Count"]))
+                   for r in csv.DictReader(f) if r["Name"] == "Aggregated"]
+    if len(raekker) < 2:
+        return None
+    start = raekker[0][0] + OPVARMNING
+    efter = [r for r in raekker if r[0] >= start]
+    if len(efter) < 2 or efter[-1][0] == efter[0][0]:
+        return None
+    return (efter[-1][1] - efter[0][1]) / (efter[-1][0] - efter[0][0])
 
 
 def læs_tal(fil: Path) -> list[dict]:
@@ -173,7 +194,8 @@ def tabel(raekker: list[dict]) -> str:
     return "\n".join(linjer)
 
 
-def skriv_readme(etiket: str, args, raekker: list[dict], belastning: tuple) -> None:
+def skriv_readme(etiket: str, args, raekker: list[dict], belastning: tuple,
+                 takt: float | None) -> None:
     cpu = next((linje.split(":", 1)[1].strip() for linje in
                 Path("/proc/cpuinfo").read_text().splitlines() if linje.startswith("model name")),
                platform.processor())
@@ -183,7 +205,10 @@ def skriv_readme(etiket: str, args, raekker: list[dict], belastning: tuple) -> N
         f"average before the run {belastning[0]:.2f} / {belastning[1]:.2f} / {belastning[2]:.2f}"
         f" (1/5/15 min). PostgreSQL on 127.0.0.1, gunicorn --workers 3, DEBUG=0; locust "
         f"{args.brugere} users, no think time, {args.tid} s, at most {args.maks} tasks per user; "
-        f"{FORLOEB} forløb.\n\n{tabel(raekker)}\n"
+        f"{FORLOEB} forløb{LAESNING if args.kun_laesning else ''}."
+        f"\n\n{tabel(raekker)}\n\n"
+        f"After the first {OPVARMNING} s (the logins): "
+        f"{'–' if takt is None else f'{takt:.1f}'} req/s.\n"
     )
     tekst = README.read_text() if README.exists() else ""
     if MARKER_START not in tekst:
@@ -200,6 +225,8 @@ def main() -> int:
     parser.add_argument("--maks", type=int, default=2000, help="most tasks per user")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--ingen-readme", action="store_true")
+    parser.add_argument("--kun-laesning", action="store_true",
+                        help="registrants read the form instead of saving it: no writes")
     parser.add_argument("--behold", action="store_true",
                         help="build the database, leave it (no load, no drop) and stop; for "
                              "profiling single pages against it")
@@ -238,10 +265,14 @@ def main() -> int:
             belastning = os.getloadavg()
             print(f"Load average before the run: {belastning[0]:.2f} {belastning[1]:.2f} "
                   f"{belastning[2]:.2f}")
-            raekker = læs_tal(kør_locust(args, mappe, (mappe / "cvr").read_text()))
+            tal = kør_locust(args, mappe, (mappe / "cvr").read_text())
+            raekker = læs_tal(tal)
+            takt = jaevn_takt(tal.with_name("last_stats_history.csv"))
             print(tabel(raekker))
+            print(f"After the first {OPVARMNING} s (the logins): "
+                  f"{'–' if takt is None else f'{takt:.1f}'} req/s")
             if not args.ingen_readme:
-                skriv_readme(args.etiket, args, raekker, belastning)
+                skriv_readme(args.etiket, args, raekker, belastning, takt)
             return 1 if any(r["fejl"] for r in raekker) else 0
         finally:
             if gunicorn is not None:

@@ -22,6 +22,7 @@ from locust.exception import StopUser
 ADGANGSKODE = os.environ.get("LAST_ADGANGSKODE", "")
 CVR = os.environ.get("LAST_CVR", "")
 MAKS = int(os.environ.get("LAST_MAKS_PR_BRUGER", "2000"))
+KUN_LAESNING = bool(os.environ.get("LAST_KUN_LAESNING"))
 AAR = "aar=2025"
 PERIODER = {"status H1": "periode=H1", "status helår": "periode=helaar",
             "status pr. dato": "periode=2025-09-30"}
@@ -159,6 +160,8 @@ class Registrant(Bruger):
     def registrer(self):
         self.tael()
         side = self.hent("/registrering/ai-tjek/ny/", "AI-tjek (GET)")
+        if KUN_LAESNING:  # last.py --kun-laesning: the form is read, nothing is saved
+            return
         data = felter(side.text) | {
             "virksomhed-soeg": CVR, "dato": f"2025-{random.randint(1, 12):02d}-15",
         }

@@ -171,6 +171,9 @@ SESSION_COOKIE_AGE = envint("SESSION_TIMER", 12) * 60 * 60
 if SESSION_COOKIE_AGE < 1:
     raise RuntimeError("SESSION_TIMER skal være mindst 1 (timer).")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# Sessions are read from the cache (CACHES below) and written through to the database: one
+# query less on every page, and a session survives an evicted cache entry.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk")]
