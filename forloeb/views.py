@@ -16,9 +16,9 @@ page counts and the company page's records; another house's record is not found 
 record belongs to the user's house, or to the one they choose when they belong to several.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -157,7 +157,7 @@ def kraever(handling: str):
     """Login, then the model permission ``forloeb.<handling>_<model>`` of the view's ``art``."""
 
     def decorator(view):
-        @wraps(view)
+        @functools.wraps(view)
         @login_required
         def med_tilladelse(request, *args, art: Art, **kwargs):
             if not request.user.has_perm(art.tilladelse(handling)):
@@ -238,6 +238,7 @@ def liste(request, art: Art):
     query or its filters' choices read, per user (their houses, "Mine"), permissions and query
     string. django-tables2 spends most of a page's time on its cells."""
 
+    @functools.cache  # built once, when the list's tables or its content are first needed
     def filtre():
         return art.filterset(request.GET or None,
                              adgang.husets(art.filterset.grundlag(), request.user),

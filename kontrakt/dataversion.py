@@ -1,10 +1,10 @@
 """What is computed from the records, kept per data version: computed again only after a write
 that can change it.
 
-The engine's results (``rapporter.cache.resultater``), its per-model counts, the goal pages'
-charts, the status page's data-quality counts and the registration lists ask :func:`husk` (or
-:func:`raekker`/:func:`antal`) with the querysets they run. An approved period is shown from its
-snapshot and never gets here.
+The engine's results (``rapporter.resultater.indikator_resultater``) and its per-model counts,
+the goal pages' curves, the data-quality counts, the lists' advisers and the content of the
+status, goal, drill-down and list pages ask :func:`husk` (or :func:`raekker`/:func:`antal`,
+or :func:`indhold` for a page). An approved period is shown from its snapshot and never gets here.
 
 - **The data version** is a token per database table (``rapporter.models.Dataversion``, one row
   per table, and one row with ``tabel=""`` for all of them together). A write sets its table's
@@ -17,17 +17,19 @@ snapshot and never gets here.
   approvals): the services, the admin, the commands and fixtures alike.
   ``bulk_create``/``bulk_update`` send no signals: the workbook import's write step sends
   ``forloeb.arbejdsbog.skriv.skrevet`` inside its transaction, and that gives every table a new
-  token (the ``""`` row).
-- **What a value depends on** is read off its own SQL: the tables named in the queries that
-  compute it (:func:`tabeller`), subqueries included. So an AI-tjek registered moves the AI-tjek
-  count and not the forløb counts, which stay kept; no list of dependencies is written by hand.
-- **The key** is the value's name and parts (contract, house, period, ``idag``, user, query
-  string …) and the tokens of its tables; values are kept in Django's cache (``CACHES``: local
-  memory per gunicorn worker; the tokens are read from the database once per request, so every
-  worker sees every other's writes). With the ``""`` row missing (a flushed database) nothing is
-  kept. ``RESULTATCACHE=0`` computes every time. The test suite runs with it off (its tests
-  build data with ``bulk_create``, which no cache can see) except
-  ``tests/rapporter/test_cache.py``.
+  token (the ``""`` row); so does ``migrate``.
+- **What a value depends on** is read off SQL, never listed by hand: the tables named in the
+  querysets it is given (:func:`tabeller`, subqueries included), or, for results and pages, the
+  tables of every query made and every kept value used while it is computed (:func:`husk` with
+  ``querysets=None``). So an AI-tjek registered moves the AI-tjek count, the status page and
+  Mål 9's page, and the forløb counts and the other goals' pages stay kept.
+- **The key** is the value's name and parts (contract, house, period, ``idag``, path,
+  permissions, query string …) and the tokens of its tables. Values are kept in Django's cache
+  (``CACHES``: each process's memory, or with ``CACHE_MAPPE`` files that every gunicorn worker
+  shares); the tokens are read from the database once per request, so every worker sees every
+  other's writes. With the ``""`` row missing (a flushed database) nothing is kept.
+  ``RESULTATCACHE=0`` computes every time. The test suite runs with it off (its tests build data
+  with ``bulk_create``, which no cache can see) except ``tests/rapporter/test_cache.py``.
 
 This module is the project's (``kontrakt``), so the registrations' lists use it without knowing
 of the reports; the token rows are ``rapporter``'s model, looked up by name.

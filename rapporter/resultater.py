@@ -12,9 +12,10 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from kontrakt import dataversion
 from maal.models import Resultatkontrakt
 
-from . import arter, beregning, cache, selectors
+from . import arter, beregning, selectors
 from .beregning import Periode, Resultat
 
 
@@ -27,14 +28,23 @@ def indikator_resultater(
     fetched at once, so the number of queries does not grow with the number of records: one for
     the indicators, one per record model counted (forløb, AI-tjek, aktiviteter, …), two for the
     by/land table and population, one per dækning indicator, one for målinger and one for
-    milestones. Kept per data version (``rapporter.cache``, ``kontrakt.dataversion``): the
+    milestones. Kept per data version (``kontrakt.dataversion``): the
     same data, period and day answer from the cache with one query.
 
     ``kun``: only the indicators with these keys (a goal page's, a drill-down's), computed
     alone, so their kept results depend only on the records they count."""
     kun = None if kun is None else frozenset(kun)
-    return cache.resultater(kontrakt, periode, idag,
-                            lambda: _beregn(kontrakt, periode, idag=idag, kun=kun), kun=kun)
+    dele = (*noegle(kontrakt, periode, idag), None if kun is None else tuple(sorted(kun)))
+    # Kept until a table the computation read is written (found as it runs, so after an
+    # AI-tjek only the AI-tjek count is made again; the other counts are kept by their tables).
+    return dataversion.husk("resultater", dele, None,
+                            lambda: _beregn(kontrakt, periode, idag=idag, kun=kun))
+
+
+def noegle(kontrakt: Resultatkontrakt, periode: Periode, idag: date) -> tuple:
+    """The parts of a result list's key besides the tokens: contract, house, period, day."""
+    return (kontrakt.pk, kontrakt.erhvervshus_id, periode.navn, periode.fra.isoformat(),
+            periode.til.isoformat(), idag.isoformat())
 
 
 def _beregn(kontrakt: Resultatkontrakt, periode: Periode, *, idag: date,

@@ -213,10 +213,10 @@ def maal_side(request, nummer):
         return _ugyldig(request, valg)
 
     def kontekst() -> dict:
-        noegler = list(maal.indikatorer.values_list("noegle", flat=True))
+        indikatorer = list(maal.indikatorer.all())
         resultater = indikator_resultater(valg.kontrakt, valg.valgt_periode, idag=valg.idag,
-                                          kun=noegler)
-        paneler = _paneler(maal, resultater, valg)
+                                          kun=[i.noegle for i in indikatorer])
+        paneler = _paneler(indikatorer, resultater, valg)
         taeller_forloeb = any(p["indikator"].parametre.get("grundlag")
                               in ("forloeb", "virksomheder") for p in paneler)
         if godkendelse is not None:  # the approved figure beside today's
@@ -507,15 +507,13 @@ def _valgt_godkendelse(valg) -> tuple[Godkendelse | None, list[Godkendelse]]:
     return valgt, versioner
 
 
-def _visning(valg, valgt: tuple | None = None) -> dict | None:
+def _visning(valg, valgt: tuple) -> dict:
     """What the status page shows: the approved report of an approved H1 or helår (unless
     ``?aktuel=1``), else today's; beside today's, the figures that moved since the approval and
     the records changed since (:func:`godkendelse.flyttede_tal`, ``aendringer_siden``).
-    ``None`` when the version asked for does not exist. ``valgt``: what
-    :func:`_valgt_godkendelse` gave, when the caller asked it already."""
-    godkendelse, versioner = valgt or _valgt_godkendelse(valg)
-    if valg.errors:
-        return None
+    ``valgt``: the approved version asked for and every version (:func:`_valgt_godkendelse`,
+    which the caller has checked)."""
+    godkendelse, versioner = valgt
     ud = {"godkendelse": godkendelse, "versioner": versioner,
           "nyeste": versioner[0] if versioner else None,
           "vist_godkendt": godkendelse is not None and not valg.cleaned_data["aktuel"],
@@ -548,10 +546,9 @@ def _status_tal(status: str, antal: int) -> dict:
             "ikon": STATUS_IKON[status], "tone": STATUS_TONE[status]}
 
 
-def _paneler(maal: Maal, resultater, valg) -> list[dict]:
+def _paneler(indikatorer: list[Indikator], resultater, valg) -> list[dict]:
     """One panel per indicator of the goal: its result, last year's at the same point, the
     projection, its chart and the tables beside it."""
-    indikatorer = list(maal.indikatorer.all())
     efter_noegle = {r.noegle: r for r in resultater}
     sidste_aar = _sidste_aar(valg, [i.noegle for i in indikatorer])
     periode, idag = valg.valgt_periode, valg.idag

@@ -1,4 +1,4 @@
-"""Each period's results kept per data version (rapporter.cache): the same data answer from the
+"""Each period's results kept per data version (kontrakt.dataversion): the same data answer from the
 cache, and every kind of write (a service, the import's bulk write, a måling, an admin change)
 makes the next page show the new figure."""
 
@@ -14,7 +14,7 @@ from forloeb.arbejdsbog import skriv
 from forloeb.models import AITjek
 from kontrakt import dataversion
 from maal import services as maal_services
-from rapporter import cache
+from rapporter import resultater
 from rapporter.beregning import Periode
 from rapporter.resultater import indikator_resultater
 from tests import factories
@@ -110,14 +110,14 @@ def test_the_key_separates_periods_days_and_houses(kontrakt_2025):
     assert figur(kontrakt_2025, "M9.ai_tjek", HELAAR) == 1
     assert figur(kontrakt_2025, "M9.ai_tjek", H1) == 0
     noegler = {
-        cache.noegle(kontrakt_2025, HELAAR, IDAG),
-        cache.noegle(kontrakt_2025, H1, IDAG),
-        cache.noegle(kontrakt_2025, HELAAR, date(2025, 10, 2)),
+        resultater.noegle(kontrakt_2025, HELAAR, IDAG),
+        resultater.noegle(kontrakt_2025, H1, IDAG),
+        resultater.noegle(kontrakt_2025, HELAAR, date(2025, 10, 2)),
     }
     assert len(noegler) == 3
     andet_hus = factories.erhvervshus("Erhvervshus Hovedstaden", region="1084")
     kontrakt_2025.erhvervshus_id = andet_hus.pk
-    assert cache.noegle(kontrakt_2025, HELAAR, IDAG) not in noegler
+    assert resultater.noegle(kontrakt_2025, HELAAR, IDAG) not in noegler
 
 
 # --- A token per table: what a write cannot change stays kept --------------------------------
