@@ -50,27 +50,37 @@ IMPORTERET = 500  # companies the "import" writes in its transaction
 def paa_fil(django_db_setup, django_db_blocker, tmp_path_factory):
     """On SQLite in memory: this module's tests on a file copy of the test database (the
     backup API), every thread with its own connection to it; the database in memory is kept
-    open meanwhile and given back afterwards."""
-    forbindelse = connections["default"]
-    if forbindelse.vendor != "sqlite" or not forbindelse.is_in_memory_db():
+    open meanwhile and given back afterwards.
+
+    The connection to memory is left as it is, with a settings copy that still names memory:
+    a live server of the browser tests shares it with its request threads, which close it after
+    each request (a no-op for memory). This thread gets a new connection to the file, so a late
+    request there can never close a connection in use here."""
+    hukommelse = connections["default"]
+    if hukommelse.vendor != "sqlite" or not hukommelse.is_in_memory_db():
         yield
         return
     with django_db_blocker.unblock():
-        forbindelse.ensure_connection()
-        hukommelse = forbindelse.connection
+        hukommelse.ensure_connection()
         fil = tmp_path_factory.mktemp("samtidighed") / "test.sqlite3"
         kopi = sqlite3.connect(fil)
-        hukommelse.backup(kopi)
+        hukommelse.connection.backup(kopi)
         kopi.close()
-        navn = forbindelse.settings_dict["NAME"]
-        assert forbindelse.settings_dict is settings.DATABASES["default"]  # threads read it
-        forbindelse.connection = None  # not closed: that would drop the database in memory
-        forbindelse.settings_dict["NAME"] = str(fil)
+        indstillinger = hukommelse.settings_dict
+        assert indstillinger is settings.DATABASES["default"]  # new threads' connections read it
+        navn = indstillinger["NAME"]
+        hukommelse.settings_dict = dict(indstillinger)  # still memory, whatever threads read
+        indstillinger["NAME"] = str(fil)
+        paa_filen = connections.create_connection("default")
+        if hasattr(hukommelse, "_test_serialized_contents"):  # serialized_rollback reloads it
+            paa_filen._test_serialized_contents = hukommelse._test_serialized_contents
+        connections["default"] = paa_filen
     yield
     with django_db_blocker.unblock():
-        forbindelse.close()
-        forbindelse.settings_dict["NAME"] = navn
-        forbindelse.connection = hukommelse
+        connections["default"].close()
+        indstillinger["NAME"] = navn
+        hukommelse.settings_dict = indstillinger
+        connections["default"] = hukommelse
 
 
 @pytest.fixture
