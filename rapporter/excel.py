@@ -16,8 +16,8 @@ Sheets, in order:
   with it (the first ten tagged records of each kind shown and printed, the rest folded away).
   Each native Excel chart stands beside the table it draws, after one empty column, as tall as
   the table: the indicator table makes a goal sheet ten columns wide anyway, so a chart there
-  costs no rows, and a goal prints on at most two pages (see *Print*). Only the kommune chart,
-  whose seventeen bars need the width, stands below its table from column A.
+  costs no rows, and a goal prints on at most two pages (see ``rapporter.blad``). Only the
+  kommune chart, whose seventeen bars need the width, stands below its table from column A.
 - **Virksomheder, Forloeb, …, Maalinger**: the period's records in the registration workbook's
   layout, written by ``forloeb.arbejdsbog``; the importer reads them and skips the sheets above.
 
@@ -32,35 +32,23 @@ come from ``rapporter.selectors`` and the Resultat's own ``detaljer``, the pro-r
 functions the pages use. The tally only adds up the results' statuses.
 """
 
-import math
-import warnings
 from datetime import date, datetime
 
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.axis import DateAxis
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import Outline, PageSetupProperties
-from openpyxl.worksheet.table import Table, TableColumn
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from forloeb.arbejdsbog import (
     ARK,
     ARK_NAVNE,
     DATOFORMAT,
-    MAKS_BREDDE,
     OVERSKRIFT_FONT,
-    OVERSKRIFT_FYLD,
-    bredde,
     celle,
     raekker,
     skriv_tabel,
@@ -91,6 +79,7 @@ from .beregning import (
     indtastet_til,
     status_optaelling,
 )
+from .blad import OMBRYD, Blad, udskrift
 from .diagrammer import fremskrivning
 from .resultater import Rapport
 
@@ -116,21 +105,8 @@ TONE_FARVER = {  # fill, font: the status page's colours
     "god": ("E3F3E6", "1E7B34"), "advarsel": ("FFF4D6", "8A5A00"),
     "daarlig": ("FBE4E2", "B3261E"), "neutral": ("ECEFF2", "57606A"),
 }
-DIAGRAM_RAEKKER = 17  # rows kept clear below a chart's top (7.5 cm is about 15 rows)
-DIAGRAM_HOEJDE = 5.0  # cm, a chart beside its table at the least (about 10 rows)
 DIAGRAM_BREDDE = 14  # cm
-MAKS_SIDER = 2  # a goal sheet's pages, printed for the KKR agenda
-MINDSTE_SKALA = 55  # percent: a sheet printed smaller than this is no longer read (6 pt text)
 DOKUMENTATION_VIST = 10  # a milestone's tagged records shown and printed, as on the goal page
-STANDARD_BREDDE = 8.43  # a column's width when nothing sets it
-RAEKKE_CM = 15 / 72 * 2.54  # a row of the default height (15 pt)
-LINJE_PT = 15  # a line of 11 pt text
-TEKST_BREDDE = 40  # a text longer than this (in characters) wraps in its column
-TEGN_FAKTOR = 1.05  # a text's characters to column-width units, with some room
-SIDE_MARGIN = 0.95  # of the page's height counted on when placing breaks
-# A column-width unit on paper before scaling: Calibri's (and Carlito's) digit with its padding,
-# as LibreOffice lays the sheet out (measured: 7.8 px at 96 dpi).
-TEGN_CM = 8 / 96 * 2.54
 TITEL_FONT = Font(bold=True, size=14)
 MELLEMRUBRIK_FONT = Font(bold=True, size=12)
 DAEMPET_FONT = Font(italic=True, color="5A6570")
@@ -139,8 +115,6 @@ OVERSIGT_KOLONNER = [
     "Forventet", "Opfyldelse", "Status", "Statuskode", "Forklaring",
 ]
 INDIKATOR_KOLONNER = OVERSIGT_KOLONNER[2:-1]  # a goal sheet shows the explanations as text
-OMBRYD = Alignment(wrap_text=True, vertical="top")
-OEVERST = Alignment(vertical="top")
 # The overview's goal titles and explanations wrap narrower than other texts, so its thirteen
 # columns print one page wide at a readable size.
 OVERSIGT_OMBRYD = {1: 24, 12: 32}
@@ -166,47 +140,6 @@ def rapport_arbejdsbog(rapport: Rapport) -> bytes:
     return som_bytes(wb)
 
 
-# --- Print ---------------------------------------------------------------------------------------
-
-# A goal sheet is printed for the KKR agenda on at most MAKS_SIDER pages (_Blad.skriv): fitted to
-# one page wide, and when that takes more pages, at the largest fixed size down to MINDSTE_SKALA
-# at which it takes two. A sheet that would need to be smaller keeps its fitted size and pages
-# (goal 7 in a finished year: five twelve-month tables with their curves, three pages).
-# A4 landscape with narrow margins (inches, as Excel stores them): the header and footer sit in
-# the top and bottom margins.
-MARGENER = PageMargins(left=0.4, right=0.4, top=0.65, bottom=0.65, header=0.25, footer=0.25)
-A4_LANDSKAB_CM = (29.7, 21.0)
-
-
-def udskrift(ws, *, titel: str, gentag_raekker: str | None = None) -> None:
-    """Give a sheet its page set-up for print: A4 landscape, fitted to one page wide (as many
-    pages tall as it takes), ``gentag_raekker`` (e.g. ``"1:2"``) repeated at the top of every
-    page, ``titel`` (house and period) in the header with the sheet's name, "Side 1 af 3" in the
-    footer.
-
-    Works on a write-only sheet (``Workbook(write_only=True)``) if called before its first
-    ``append``: the fit-to-page flag is written with the sheet's head; the rest when it closes."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as it takes
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = PageMargins(**{k: getattr(MARGENER, k) for k in (
-        "left", "right", "top", "bottom", "header", "footer")})
-    if gentag_raekker:
-        ws.print_title_rows = gentag_raekker
-    # "&" starts a code in a header's text; a literal one is written twice.
-    ws.oddHeader.left.text = titel.replace("&", "&&")
-    ws.oddHeader.right.text = "&A"  # the sheet's name
-    ws.oddFooter.center.text = "Side &P af &N"
-
-
-def fast_skala(ws, procent: int) -> None:
-    """Print a sheet set up by :func:`udskrift` at ``procent`` of its size instead of fitted
-    to the page width: the size at which its page breaks were placed for two pages, so that the
-    program printing it cannot choose another."""
-    ws.page_setup.scale = procent
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
 
 
 def udskriftstitel(rapport: Rapport) -> str:
@@ -263,248 +196,7 @@ def rapport_dag(rapport: Rapport) -> date:
     return beregnet
 
 
-# --- A small free-form sheet --------------------------------------------------------------------
-
-
-class _Blad:
-    """A sheet laid out top to bottom and written at the end, so that the widths fit every row
-    of its tables (a write-only sheet takes widths before its first row), long texts wrap in
-    rows of fitting height, and the page breaks keep each chart whole with its table."""
-
-    def __init__(self, wb: Workbook, titel: str):
-        self.ws = wb.create_sheet(titel)
-        self.raekker: list[list] = []
-        self.tilpas: list[bool] = []
-        self.lofter: list[dict[int, int]] = []  # per row: column index -> width wrapped to
-        self.lange: dict[int, int] = {}  # row -> the column its long text runs from
-        self.diagrammer: list[tuple] = []
-        self.blokke: list[tuple[int, int]] = []  # a chart's rows, from its section's first
-        self.excel_tabeller: list[Table] = []
-        self.foldede: set[int] = set()  # rows folded away (hidden, not printed)
-
-    @property
-    def naeste(self) -> int:
-        return len(self.raekker) + 1
-
-    def linje(self, *vaerdier, font=None, tilpas: bool = False, lang: bool = False) -> int:
-        """A line of text (titles, notes) or ready cells; it widens the columns only with
-        ``tilpas``. With ``lang`` its last value is a long text: wrapped, across the columns
-        from its own to the sheet's last."""
-        celler = [v if isinstance(v, Cell) else celle(self.ws, v, font=font) for v in vaerdier]
-        if lang and celler:
-            celler[-1].alignment = OMBRYD
-            self.lange[self.naeste] = len(celler)
-        self.raekker.append(celler)
-        self.tilpas.append(tilpas)
-        self.lofter.append({})
-        return len(self.raekker)
-
-    def tom(self) -> None:
-        self.linje()
-
-    def tabel(self, overskrifter, raekker, *, formater: dict[int, str] | None = None,
-              ombryd: dict[int, int] | None = None, synlige: int | None = None) -> tuple:
-        """A header and rows of values or ready cells; ``formater`` maps a column index to a
-        number format, ``ombryd`` to the width its text wraps at (else :data:`TEKST_BREDDE`).
-        With ``synlige``, the rows after the first ``synlige`` are folded away (an outline
-        group, unfolded with its "+"), so they stay in the workbook but are not printed.
-        Returns the header's row number and the last row's."""
-        start = self.naeste
-        if synlige is not None:
-            self.foldede.update(range(start + 1 + synlige, start + 1 + len(raekker)))
-        self.raekker.append(
-            [celle(self.ws, o, font=OVERSKRIFT_FONT, fill=OVERSKRIFT_FYLD) for o in overskrifter]
-        )
-        self.tilpas.append(True)
-        self.lofter.append({})
-        for raekke in raekker:
-            self.raekker.append([self._celle(i, v, formater or {}) for i, v in enumerate(raekke)])
-            self.tilpas.append(True)
-            self.lofter.append(ombryd or {})
-        return start, self.naeste - 1
-
-    def _celle(self, i: int, vaerdi, formater: dict):
-        if isinstance(vaerdi, Cell):
-            return vaerdi
-        if isinstance(vaerdi, date):
-            return celle(self.ws, vaerdi, number_format=DATO)
-        return celle(self.ws, vaerdi, number_format=formater.get(i))
-
-    def diagram_under(self, diagram) -> None:
-        """Place a chart directly below what is written so far (the table it draws), from
-        column A after one empty row, and keep the rows it covers clear of the next section.
-        For print the chart goes with its section (from the last empty row above its table)."""
-        raekke = self.naeste + 1
-        self.diagrammer.append((diagram, f"A{raekke}"))
-        afsnit = self.naeste - 1
-        while afsnit > 1 and any(c.value is not None for c in self.raekker[afsnit - 2]):
-            afsnit -= 1
-        while self.naeste < raekke + DIAGRAM_RAEKKER:
-            self.tom()
-        self.blokke.append((afsnit, raekke + math.ceil(diagram.height / RAEKKE_CM)))
-
-    def diagram_ved(self, diagram, fra: int, slut: int, kolonner: int, *,
-                    mindst: float = DIAGRAM_HOEJDE) -> None:
-        """Place a chart beside a table that spans ``kolonner`` columns, after one empty column,
-        from row ``fra`` (its header, or its caption above) to ``slut`` (its last row) and
-        as tall (at least ``mindst`` cm); the rows it covers are kept clear of the next section.
-        For print the chart goes with its section (from the last empty row above)."""
-        diagram.height = max(mindst, (slut - fra + 1) * RAEKKE_CM)
-        self.diagrammer.append((diagram, f"{get_column_letter(kolonner + 2)}{fra}"))
-        afsnit = fra
-        while afsnit > 1 and any(c.value is not None for c in self.raekker[afsnit - 2]):
-            afsnit -= 1
-        under = fra + math.ceil(diagram.height / RAEKKE_CM)  # the first row below the chart
-        while self.naeste < under:
-            self.tom()
-        self.blokke.append((afsnit, under))
-
-    def excel_tabel(self, navn: str, overskrifter: list[str], start: int, slut: int) -> None:
-        """Make rows ``start`` (the header) to ``slut`` an Excel table with its own filter, so
-        that several tables on one sheet can each be filtered and sorted."""
-        ref = f"A{start}:{get_column_letter(len(overskrifter))}{slut}"
-        self.excel_tabeller.append(Table(
-            displayName=navn, ref=ref, autoFilter=AutoFilter(ref=ref),
-            tableColumns=[TableColumn(id=i, name=o) for i, o in enumerate(overskrifter, 1)],
-        ))
-
-    def _bredder(self) -> dict[int, float]:
-        """Column widths fitted to the tables; a text longer than its column may be wide wraps
-        (and its cell is set to wrap)."""
-        bredder: dict[int, float] = {}
-        for nr, (raekke, tilpas, lofter) in enumerate(
-                zip(self.raekker, self.tilpas, self.lofter, strict=True), 1):
-            if not tilpas:
-                continue
-            for i, c in enumerate(raekke, 1):
-                if self.lange.get(nr) == i:
-                    continue  # a long text has the columns it runs across
-                tegn, loft = bredde(c.value), lofter.get(i - 1, TEKST_BREDDE)
-                if isinstance(c.value, str) and tegn > loft:
-                    c.alignment = OMBRYD
-                if c.alignment is not None and c.alignment.wrap_text:
-                    tegn = min(tegn, loft)
-                elif isinstance(c.value, int | float) and '"' in (c.number_format or ""):
-                    tegn += len(c.number_format.split('"')[1])  # '0.0" procentpoint"'
-                bredder[i] = max(bredder.get(i, 0), tegn)
-        return {i: min(tegn + 3, MAKS_BREDDE) for i, tegn in bredder.items()}
-
-    def _hoejder(self, bredder: dict[int, float]) -> list[float]:
-        """Each row's height in points: a wrapped text's lines at the width it has (a long
-        text's: its columns' together), else its font's line."""
-        sidste = max(bredder, default=1)
-        hoejder = []
-        for nr, raekke in enumerate(self.raekker, 1):
-            linjer, punkt = 1, 11
-            for i, c in enumerate(raekke, 1):
-                if c.font is not None and c.font.sz:
-                    punkt = max(punkt, c.font.sz)
-                if c.alignment is None or not c.alignment.wrap_text or c.value is None:
-                    continue
-                til = sidste if self.lange.get(nr) == i else i
-                plads = sum(bredder.get(k, STANDARD_BREDDE) for k in range(i, til + 1)) - 1
-                linjer = max(linjer, sum(math.ceil(max(len(del_), 1) * TEGN_FAKTOR / plads)
-                                         for del_ in str(c.value).splitlines() or [""]))
-            hoejder.append(0 if nr in self.foldede else linjer * LINJE_PT * punkt / 11)
-        return hoejder
-
-    def _bredde_cm(self, bredder: dict[int, float]) -> float:
-        """How wide the sheet prints before scaling: its columns, or a chart's right edge."""
-        kanter = [sum(bredder.get(k, STANDARD_BREDDE) for k in range(1, _kolonne(anker)))
-                  * TEGN_CM + diagram.width for diagram, anker in self.diagrammer]
-        return max([sum(bredder.values()) * TEGN_CM, *kanter])
-
-    def _skala(self, bredder: dict[int, float]) -> float:
-        """The scale LibreOffice and Excel print the sheet at when fitting it to one page wide."""
-        bredde_cm = A4_LANDSKAB_CM[0] - (MARGENER.left + MARGENER.right) * 2.54
-        return min(1.0, bredde_cm / max(self._bredde_cm(bredder), 1))
-
-    def _sider(self, hoejder: list[float], gentag: tuple, skala: float) -> tuple[list[int], int]:
-        """The rows to break before so that no chart is cut, and the pages the sheet prints on
-        at ``skala``: each chart's section moved whole to the next page when it would not fit
-        on this one (and would on a page of its own)."""
-        side_pt = (A4_LANDSKAB_CM[1] - (MARGENER.top + MARGENER.bottom) * 2.54) / 2.54 * 72
-        side_pt = side_pt / skala * SIDE_MARGIN
-        titel_pt = sum(hoejder[r - 1] for r in range(gentag[0], gentag[1] + 1)) if gentag else 0
-        blokke = dict(self.blokke)
-        skift, sider, brugt = [], 1, 0.0
-        for nr, hoejde in enumerate(hoejder, 1):
-            if nr in blokke and brugt > titel_pt:
-                blok = sum(hoejder[nr - 1:blokke[nr]]) + (
-                    (blokke[nr] - len(hoejder)) * LINJE_PT if blokke[nr] > len(hoejder) else 0)
-                if brugt + blok > side_pt and titel_pt + blok <= side_pt:
-                    skift.append(nr)
-                    sider += 1
-                    brugt = titel_pt
-            if brugt + hoejde > side_pt:
-                sider += 1
-                brugt = titel_pt
-            brugt += hoejde
-        return skift, sider
-
-    def skriv(self, *, titel: str, gentag: tuple[int, int] | None = None,
-              frys: str | None = None, filter_ref: str | None = None) -> None:
-        """Write the sheet with its page set-up (:func:`udskrift`), ``gentag`` (first and last
-        row) repeated at the top of every printed page; a sheet longer than :data:`MAKS_SIDER`
-        pages printed smaller (:func:`fast_skala`) if that makes it fit. ``sider`` and ``skala``
-        are then the pages and size it prints at."""
-        bredder = self._bredder()
-        for i, tegn in bredder.items():
-            self.ws.column_dimensions[get_column_letter(i)].width = tegn
-        hoejder = self._hoejder(bredder)
-        sidste = max(bredder, default=1)
-        for nr, fra in self.lange.items():
-            if sidste > fra:
-                self.ws.merged_cells.add(
-                    f"{get_column_letter(fra)}{nr}:{get_column_letter(sidste)}{nr}")
-        for nr in self.foldede:
-            self.ws.row_dimensions[nr].outlineLevel = 1
-            self.ws.row_dimensions[nr].hidden = True
-        for nr in self.foldede - {nr + 1 for nr in self.foldede}:
-            self.ws.row_dimensions[nr - 1].collapsed = True  # its "+": the last row shown
-        if self.foldede:
-            self.ws.sheet_properties.outlinePr = Outline(summaryBelow=False)  # "+" above
-            self.ws.sheet_format.outlineLevelRow = 1  # Excel shows the outline's buttons
-        for nr, hoejde in enumerate(hoejder, 1):
-            if hoejde > LINJE_PT * 1.5:
-                self.ws.row_dimensions[nr].height = round(hoejde, 1)
-                for c in self.raekker[nr - 1]:  # a row of several lines reads from the top
-                    if c.alignment is None or not c.alignment.wrap_text:
-                        c.alignment = OEVERST
-        udskrift(self.ws, titel=titel,
-                 gentag_raekker=f"{gentag[0]}:{gentag[1]}" if gentag else None)
-        self.skala = self._skala(bredder)
-        skift, self.sider = self._sider(hoejder, gentag or (), self.skala)
-        if self.sider > MAKS_SIDER:
-            # Printed smaller, down to a size still read, so that the sheet takes two pages.
-            for procent in range(math.floor(self.skala * 100), MINDSTE_SKALA - 1, -1):
-                forsoeg = self._sider(hoejder, gentag or (), procent / 100)
-                if forsoeg[1] <= MAKS_SIDER:
-                    self.skala = procent / 100
-                    skift, self.sider = forsoeg
-                    fast_skala(self.ws, procent)
-                    break
-        for nr in skift:
-            self.ws.row_breaks.append(Break(id=nr - 1))  # the break falls after row id
-        if frys:
-            self.ws.freeze_panes = frys
-        for diagram, anker in self.diagrammer:
-            self.ws.add_chart(diagram, anker)
-        for tabel in self.excel_tabeller:
-            with warnings.catch_warnings():
-                # openpyxl warns that a write-only sheet needs its table columns given by hand;
-                # excel_tabel gives them.
-                warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
-                self.ws.add_table(tabel)
-        for raekke in self.raekker:
-            self.ws.append(raekke)
-        if filter_ref:
-            self.ws.auto_filter.ref = filter_ref
-
-
-def _kolonne(anker: str) -> int:
-    """The column number of a cell's name: "F12" -> 6."""
-    return column_index_from_string(anker.rstrip("0123456789"))
+# --- Cells ------------------------------------------------------------------------------------
 
 
 def _status_celle(ws, kode: str):
@@ -538,7 +230,7 @@ def _tekst_celle(ws, tekst: str):
     return celle(ws, tekst or None, alignment=OMBRYD)
 
 
-def _titelblok(blad: _Blad, rapport: Rapport, undertitel: str = "") -> None:
+def _titelblok(blad: Blad, rapport: Rapport, undertitel: str = "") -> None:
     blad.linje(f"Resultatkontrakt {rapport.aar}: {rapport.erhvervshus} og {rapport.modpart}",
                font=TITEL_FONT)
     if undertitel:
@@ -569,7 +261,7 @@ def optaelling_tekst(rapport: Rapport, idag: date) -> tuple[str, str]:
 
 
 def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date, titel: str) -> None:
-    blad = _Blad(wb, "Oversigt")
+    blad = Blad(wb, "Oversigt")
     _titelblok(blad, rapport)
     blad.tom()
     indikatorer, milepaele = optaelling_tekst(rapport, idag)
@@ -606,7 +298,7 @@ def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date, tite
 
 
 def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date, titel: str) -> None:
-    blad = _Blad(wb, f"Mål {maal.nummer}")
+    blad = Blad(wb, f"Mål {maal.nummer}")
     resultater = [r for r in rapport.resultater if r.maal_nr == maal.nummer]
     indikatorer = {i.noegle: i for i in maal.indikatorer.all()}
     _titelblok(blad, rapport, f"Mål {maal.nummer}: {maal.titel} ({maal.get_niveau_display()})")
@@ -637,7 +329,7 @@ def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date, titel: str
     blad.skriv(titel=titel, gentag=(2, 2), frys=frys, filter_ref=filter_ref)
 
 
-def _taellinger_diagram(blad: _Blad, resultater: list[Resultat]) -> None:
+def _taellinger_diagram(blad: Blad, resultater: list[Resultat]) -> None:
     """Counts against expectation and target, as bars, for the goal's counted indicators. The
     chart's categories are the indicators' keys, so its data stays as narrow as the table above."""
     taellinger = [r for r in resultater if art(r.art).i_taellediagram]
@@ -683,7 +375,7 @@ def _tekst_pt(punkt: int) -> RichText:
     return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=tegn), r=[], endParaRPr=tegn)])
 
 
-def _udspecificering(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+def _udspecificering(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
                      idag: date) -> None:
     """What the goal page shows beside an indicator's figure: the section its kind names
     (``Art.excel``, a key of :data:`UDSPECIFICERING`)."""
@@ -692,14 +384,14 @@ def _udspecificering(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Ra
         afsnit(blad, r, indikator, rapport, idag)
 
 
-def _daekning(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+def _daekning(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
               idag: date) -> None:
     daekkede, manglende = r.detaljer.get("daekkede", []), r.detaljer.get("manglende", [])
     blad.tabel(["Aktør", "Dækket i perioden"],
                [[n, "ja"] for n in daekkede] + [[n, "nej"] for n in manglende])
 
 
-def _udvikling(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+def _udvikling(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
                idag: date) -> None:
     """The count month by month through the period (the goal page's curve, per month end)
     against the target spread evenly over the year, and while the year runs the projection to
@@ -741,7 +433,7 @@ def _udvikling(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
                      len(overskrifter))
 
 
-def _udviklingsdiagram(blad: _Blad, overskrifter: list[str], start: int, slut: int) -> LineChart:
+def _udviklingsdiagram(blad: Blad, overskrifter: list[str], start: int, slut: int) -> LineChart:
     diagram = LineChart()
     _titel(diagram, "Udvikling gennem året, ved hver måneds slut")
     diagram.y_axis.title = "Antal, kumuleret"
@@ -767,7 +459,7 @@ def _udviklingsdiagram(blad: _Blad, overskrifter: list[str], start: int, slut: i
     return diagram
 
 
-def _per_kommune(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+def _per_kommune(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
                  idag: date) -> None:
     kategori = r.detaljer.get("kategori", "land")
     forloeb = r.detaljer.get("grundlag") == "forloeb"
@@ -799,7 +491,7 @@ def _per_kommune(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rappor
         blad.diagram_under(diagram)
 
 
-def _henvisningsandele(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+def _henvisningsandele(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
                        idag: date) -> None:
     parametre = indikator.parametre or {}
     raekker = selectors.henvisninger_efter_aktoertype(
@@ -834,7 +526,7 @@ def _henvisningsandele(blad: _Blad, r: Resultat, indikator: Indikator, rapport: 
     blad.diagram_ved(diagram, start - 1, slut, 5, mindst=2.5 + 0.8 * (slut - start))
 
 
-def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+def _maalinger(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
                idag: date) -> None:
     raekker = []
     for noegle in art(r.art).maalte_noegler(indikator.noegle, indikator.parametre or {}):
@@ -850,7 +542,7 @@ def _maalinger(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
                formater={2: "#,##0.00"})
 
 
-def _milepael(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
+def _milepael(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
               idag: date) -> None:
     statusser = list(
         selectors.indikator_poster(indikator, rapport.periode, idag=rapport_dag(rapport))
@@ -872,7 +564,7 @@ def _milepael(blad: _Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
         _dokumentation(blad, indikator, rapport)
 
 
-def _dokumentation(blad: _Blad, indikator: Indikator, rapport: Rapport) -> None:
+def _dokumentation(blad: Blad, indikator: Indikator, rapport: Rapport) -> None:
     """The records tagged with the milestone's fyrtårn in the period, as evidence beside the
     narrative: all of them, newest first; the first :data:`DOKUMENTATION_VIST` of each list
     shown and printed (as the goal page shows them), the rest folded away below them."""

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from forloeb.arbejdsbog import OVERSKRIFT_FONT, celle, som_bytes
 from maal.models import Maal, Resultatkontrakt
 
+from .blad import Blad
 from .excel import (
     DAEMPET_FONT,
     MELLEMRUBRIK_FONT,
@@ -27,7 +28,6 @@ from .excel import (
     OVERSIGT_KOLONNER,
     TAL_FORMAT,
     TITEL_FONT,
-    _Blad,
     _indikator_celler,
     _maal_ark,
     _oversigt,
@@ -85,7 +85,7 @@ def _udskriftstitel(oversigt: Oversigt) -> str:
 
 
 def _national_oversigt(wb: Workbook, oversigt: Oversigt) -> None:
-    blad = _Blad(wb, "Oversigt")
+    blad = Blad(wb, "Oversigt")
     periode = oversigt.periode
     blad.linje(f"Nationalt overblik {oversigt.aar}: erhvervshusenes nationale mål 1–6",
                font=TITEL_FONT)
@@ -149,7 +149,7 @@ def _national_oversigt(wb: Workbook, oversigt: Oversigt) -> None:
 
 
 def _hus_ark(wb: Workbook, oversigt: Oversigt, hus, nr: int, titler: dict) -> None:
-    blad = _Blad(wb, hus.navn[:31])
+    blad = Blad(wb, hus.navn[:31])
     if hus.rapport is None:
         blad.linje(hus.navn, font=TITEL_FONT)
         blad.linje(f"Ingen resultatkontrakt for {oversigt.aar}.", font=DAEMPET_FONT)

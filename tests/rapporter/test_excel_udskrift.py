@@ -14,17 +14,17 @@ import time_machine
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from rapporter import excel
+from rapporter import blad
 from rapporter.beregning import Periode
-from rapporter.excel import (
+from rapporter.blad import (
     A4_LANDSKAB_CM,
     MARGENER,
     MINDSTE_SKALA,
     RAEKKE_CM,
     TEGN_CM,
-    rapport_arbejdsbog,
     udskrift,
 )
+from rapporter.excel import rapport_arbejdsbog
 from rapporter.resultater import rapport_for
 from tests import factories as f
 
@@ -148,13 +148,13 @@ def test_no_chart_is_cut_by_a_page_break(bog):
 def udskrevet(monkeypatch, rapport) -> dict[str, tuple[int, float]]:
     """Each goal sheet's printed pages and size, as the sheet computed them for its breaks."""
     sider = {}
-    skriv = excel._Blad.skriv
+    skriv = blad.Blad.skriv
 
     def husk(blad, **kwargs):
         skriv(blad, **kwargs)
         sider[blad.ws.title] = (blad.sider, blad.skala)
 
-    monkeypatch.setattr(excel._Blad, "skriv", husk)
+    monkeypatch.setattr(blad.Blad, "skriv", husk)
     ws = load_workbook(io.BytesIO(rapport_arbejdsbog(rapport)))
     for navn, (_, skala) in sider.items():  # the size computed is the size printed
         fast = ws[navn].page_setup.scale
