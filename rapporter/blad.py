@@ -13,8 +13,11 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
@@ -33,6 +36,9 @@ from forloeb.arbejdsbog import (
 
 DIAGRAM_RAEKKER = 17  # rows kept clear below a chart's top (7.5 cm is about 15 rows)
 DIAGRAM_HOEJDE = 5.0  # cm, a chart beside its table at the least (about 10 rows)
+DIAGRAM_BREDDE = 14  # cm
+DIAGRAM_MINDST_BREDDE = 11  # cm, a chart in a row of charts at the least
+DIAGRAM_AFSTAND = 0.5  # cm between charts side by side
 MAKS_SIDER = 2  # a goal sheet's pages, printed for the KKR agenda
 MINDSTE_SKALA = 55  # percent: a sheet printed smaller than this is no longer read (6 pt text)
 STANDARD_BREDDE = 8.43  # a column's width when nothing sets it
@@ -40,6 +46,8 @@ RAEKKE_CM = 15 / 72 * 2.54  # a row of the default height (15 pt)
 LINJE_PT = 15  # a line of 11 pt text
 TEKST_BREDDE = 40  # a text longer than this (in characters) wraps in its column
 TEGN_FAKTOR = 1.05  # a text's characters to column-width units, with some room
+BREDERE = 1.1  # how much wider a table may make the sheet (Blad.passer)
+FED_FAKTOR = 1.1  # a bold text's characters to column-width units
 SIDE_MARGIN = 0.95  # of the page's height counted on when placing breaks
 # A column-width unit on paper before scaling: Calibri's (and Carlito's) digit with its padding,
 # as LibreOffice lays the sheet out (measured: 7.8 px at 96 dpi).
@@ -49,8 +57,9 @@ OEVERST = Alignment(vertical="top")
 
 # A goal sheet is printed for the KKR agenda on at most MAKS_SIDER pages (Blad.skriv): fitted to
 # one page wide, and when that takes more pages, at the largest fixed size down to MINDSTE_SKALA
-# at which it takes two. A sheet that would need to be smaller keeps its fitted size and pages
-# (goal 7 in a finished year: five twelve-month tables with their curves, three pages).
+# at which it takes two. A sheet that would need to be smaller keeps its fitted size and pages.
+# Every page break is written, the ones that fall where the page is full too: a heading (a row
+# with ``hold``) goes with what follows it, and a chart's section to the next page whole.
 # A4 landscape with narrow margins (inches, as Excel stores them): the header and footer sit in
 # the top and bottom margins.
 MARGENER = PageMargins(left=0.4, right=0.4, top=0.65, bottom=0.65, header=0.25, footer=0.25)
@@ -103,15 +112,21 @@ class Blad:
         self.blokke: list[tuple[int, int]] = []  # a chart's rows, from its section's first
         self.excel_tabeller: list[Table] = []
         self.foldede: set[int] = set()  # rows folded away (hidden, not printed)
+        self.flettede: list[tuple[int, int, int]] = []  # merged: row, first and last column
+        self.hold: set[int] = set()  # rows printed on the same page as the row after them
 
     @property
     def naeste(self) -> int:
         return len(self.raekker) + 1
 
-    def linje(self, *vaerdier, font=None, tilpas: bool = False, lang: bool = False) -> int:
+    def linje(self, *vaerdier, font=None, tilpas: bool = False, lang: bool = False,
+              hold: bool = False) -> int:
         """A line of text (titles, notes) or ready cells; it widens the columns only with
         ``tilpas``. With ``lang`` its last value is a long text: wrapped, across the columns
-        from its own to the sheet's last."""
+        from its own to the sheet's last. With ``hold`` (a heading) it is printed on the same
+        page as the line after it."""
+        if hold:
+            self.hold.add(self.naeste)
         celler = [v if isinstance(v, Cell) else celle(self.ws, v, font=font) for v in vaerdier]
         if lang and celler:
             celler[-1].alignment = OMBRYD
@@ -121,24 +136,35 @@ class Blad:
         self.lofter.append({})
         return len(self.raekker)
 
+    def flet(self, nr: int, fra: int, til: int) -> None:
+        """Merge row ``nr``'s cells from column ``fra`` to ``til`` (a heading over columns); the
+        columns are made wide enough together for the heading."""
+        if til > fra:
+            self.flettede.append((nr, fra, til))
+
     def tom(self) -> None:
         self.linje()
 
     def tabel(self, overskrifter, raekker, *, formater: dict[int, str] | None = None,
-              ombryd: dict[int, int] | None = None, synlige: int | None = None) -> tuple:
+              ombryd: dict[int, int] | None = None, overskrift_ombryd: int | None = None,
+              synlige: int | None = None) -> tuple:
         """A header and rows of values or ready cells; ``formater`` maps a column index to a
-        number format, ``ombryd`` to the width its text wraps at (else :data:`TEKST_BREDDE`).
+        number format, ``ombryd`` to the width its text wraps at (else :data:`TEKST_BREDDE`),
+        ``overskrift_ombryd`` the width the header's texts wrap at (long names over short
+        figures).
         With ``synlige``, the rows after the first ``synlige`` are folded away (an outline
         group, unfolded with its "+"), so they stay in the workbook but are not printed.
         Returns the header's row number and the last row's."""
         start = self.naeste
+        self.hold.add(start)  # a header is printed with the rows below it
         if synlige is not None:
             self.foldede.update(range(start + 1 + synlige, start + 1 + len(raekker)))
         self.raekker.append(
             [celle(self.ws, o, font=OVERSKRIFT_FONT, fill=OVERSKRIFT_FYLD) for o in overskrifter]
         )
         self.tilpas.append(True)
-        self.lofter.append({})
+        self.lofter.append(dict.fromkeys(range(len(overskrifter)), overskrift_ombryd)
+                           if overskrift_ombryd else {})
         for raekke in raekker:
             self.raekker.append([self._celle(i, v, formater or {}) for i, v in enumerate(raekke)])
             self.tilpas.append(True)
@@ -158,12 +184,50 @@ class Blad:
         For print the chart goes with its section (from the last empty row above its table)."""
         raekke = self.naeste + 1
         self.diagrammer.append((diagram, f"A{raekke}"))
-        afsnit = self.naeste - 1
-        while afsnit > 1 and any(c.value is not None for c in self.raekker[afsnit - 2]):
-            afsnit -= 1
+        afsnit = self._afsnit(self.naeste - 1)
         while self.naeste < raekke + DIAGRAM_RAEKKER:
             self.tom()
         self.blokke.append((afsnit, raekke + math.ceil(diagram.height / RAEKKE_CM)))
+
+    def diagrammer_under(self, diagrammer: list, *, hoejde: float = DIAGRAM_HOEJDE) -> None:
+        """Place charts side by side below what is written so far (the table they draw), from
+        column A after one empty row: as many to a row as the sheet is wide so far (its widest
+        table), each at least :data:`DIAGRAM_MINDST_BREDDE` and at most :data:`DIAGRAM_BREDDE`
+        cm wide, ``hoejde`` cm tall, the rows they cover kept clear of the next section. For
+        print each row of charts is kept whole, the first with its section (from the last empty
+        row above its table)."""
+        bredde_cm = self._bredde_cm(self._bredder())
+        pr_raekke = max(1, int((bredde_cm + DIAGRAM_AFSTAND)
+                               // (DIAGRAM_MINDST_BREDDE + DIAGRAM_AFSTAND)))
+        bredde = min(DIAGRAM_BREDDE, (bredde_cm - (pr_raekke - 1) * DIAGRAM_AFSTAND) / pr_raekke)
+        afsnit = self._afsnit(self.naeste - 1)
+        for i in range(0, len(diagrammer), pr_raekke):
+            raekke = self.naeste + 1
+            for j, diagram in enumerate(diagrammer[i:i + pr_raekke]):
+                diagram.width, diagram.height = bredde, hoejde
+                self.diagrammer.append((diagram, (raekke, j * (bredde + DIAGRAM_AFSTAND))))
+            under = raekke + math.ceil(hoejde / RAEKKE_CM)  # the first row below the charts
+            while self.naeste < under:
+                self.tom()
+            self.blokke.append((afsnit if i == 0 else raekke, under))
+
+    def passer(self, raekker: list[list]) -> bool:
+        """Whether a table of these values, from column A, would keep the sheet about as wide
+        as it is so far (its widest table, or a chart's right edge): at most
+        :data:`BREDERE` wider, since a column or two widened a little costs the print little."""
+        bredder = self._bredder()
+        nye = dict(bredder)
+        for raekke in raekker:
+            for i, vaerdi in enumerate(raekke, 1):
+                nye[i] = max(nye.get(i, 0), min(bredde(vaerdi) + 3, MAKS_BREDDE))
+        return sum(nye.values()) * TEGN_CM <= self._bredde_cm(bredder) * BREDERE
+
+    def _afsnit(self, nr: int) -> int:
+        """The first row of the section row ``nr`` is in: the row after the last empty one
+        above it."""
+        while nr > 1 and any(c.value is not None for c in self.raekker[nr - 2]):
+            nr -= 1
+        return nr
 
     def diagram_ved(self, diagram, fra: int, slut: int, kolonner: int, *,
                     mindst: float = DIAGRAM_HOEJDE) -> None:
@@ -173,9 +237,7 @@ class Blad:
         For print the chart goes with its section (from the last empty row above)."""
         diagram.height = max(mindst, (slut - fra + 1) * RAEKKE_CM)
         self.diagrammer.append((diagram, f"{get_column_letter(kolonner + 2)}{fra}"))
-        afsnit = fra
-        while afsnit > 1 and any(c.value is not None for c in self.raekker[afsnit - 2]):
-            afsnit -= 1
+        afsnit = self._afsnit(fra)
         under = fra + math.ceil(diagram.height / RAEKKE_CM)  # the first row below the chart
         while self.naeste < under:
             self.tom()
@@ -208,8 +270,16 @@ class Blad:
                     tegn = min(tegn, loft)
                 elif isinstance(c.value, int | float) and '"' in (c.number_format or ""):
                     tegn += len(c.number_format.split('"')[1])  # '0.0" procentpoint"'
+                if c.font is not None and c.font.b:
+                    tegn *= FED_FAKTOR  # a header, in bold
                 bredder[i] = max(bredder.get(i, 0), tegn)
-        return {i: min(tegn + 3, MAKS_BREDDE) for i, tegn in bredder.items()}
+        bredder = {i: min(math.ceil(tegn) + 3, MAKS_BREDDE) for i, tegn in bredder.items()}
+        for nr, fra, til in self.flettede:  # a heading over columns: they hold it together
+            mangler = bredde(self.raekker[nr - 1][fra - 1].value) * FED_FAKTOR + 3 - sum(
+                bredder.get(k, STANDARD_BREDDE) for k in range(fra, til + 1))
+            if mangler > 0:
+                bredder[til] = bredder.get(til, STANDARD_BREDDE) + math.ceil(mangler)
+        return bredder
 
     def _hoejder(self, bredder: dict[int, float]) -> list[float]:
         """Each row's height in points: a wrapped text's lines at the width it has (a long
@@ -232,9 +302,31 @@ class Blad:
 
     def _bredde_cm(self, bredder: dict[int, float]) -> float:
         """How wide the sheet prints before scaling: its columns, or a chart's right edge."""
-        kanter = [sum(bredder.get(k, STANDARD_BREDDE) for k in range(1, _kolonne(anker)))
-                  * TEGN_CM + diagram.width for diagram, anker in self.diagrammer]
+        kanter = [self._venstre_cm(anker, bredder) + diagram.width
+                  for diagram, anker in self.diagrammer]
         return max([sum(bredder.values()) * TEGN_CM, *kanter])
+
+    @staticmethod
+    def _venstre_cm(anker: str | tuple[int, float], bredder: dict[int, float]) -> float:
+        """Where a chart's left edge prints before scaling: its cell's ("F12"), or the
+        distance from column A that :meth:`diagrammer_under` gave it."""
+        if isinstance(anker, tuple):
+            return anker[1]
+        return sum(bredder.get(k, STANDARD_BREDDE) for k in range(1, _kolonne(anker))) * TEGN_CM
+
+    @staticmethod
+    def _celleanker(diagram, anker: tuple[int, float], bredder: dict[int, float]) -> OneCellAnchor:
+        """A chart's anchor at ``anker`` (a row, and cm from column A): the column that
+        distance falls in, and the rest as an offset into it."""
+        raekke, venstre = anker
+        kolonne = 1
+        while venstre >= bredder.get(kolonne, STANDARD_BREDDE) * TEGN_CM:
+            venstre -= bredder.get(kolonne, STANDARD_BREDDE) * TEGN_CM
+            kolonne += 1
+        return OneCellAnchor(
+            _from=AnchorMarker(col=kolonne - 1, colOff=cm_to_EMU(venstre), row=raekke - 1),
+            ext=XDRPositiveSize2D(cm_to_EMU(diagram.width), cm_to_EMU(diagram.height)),
+        )
 
     def _skala(self, bredder: dict[int, float]) -> float:
         """The scale LibreOffice and Excel print the sheet at when fitting it to one page wide."""
@@ -258,9 +350,17 @@ class Blad:
                     skift.append(nr)
                     sider += 1
                     brugt = titel_pt
-            if brugt + hoejde > side_pt:
+            if brugt + hoejde > side_pt and brugt > titel_pt:
+                # Broken here too, so that the program printing it cannot fit a row or two
+                # more on the page and cut the next chart's section (its rows' heights differ
+                # a little from these); a heading goes to the next page with what it heads.
+                fra = nr
+                while fra - 1 in self.hold and fra - 1 > (gentag[1] if gentag else 0) \
+                        and fra - 1 not in skift:
+                    fra -= 1
+                skift.append(fra)
                 sider += 1
-                brugt = titel_pt
+                brugt = titel_pt + sum(hoejder[fra - 1:nr - 1])
             brugt += hoejde
         return skift, sider
 
@@ -279,6 +379,8 @@ class Blad:
             if sidste > fra:
                 self.ws.merged_cells.add(
                     f"{get_column_letter(fra)}{nr}:{get_column_letter(sidste)}{nr}")
+        for nr, fra, til in self.flettede:
+            self.ws.merged_cells.add(f"{get_column_letter(fra)}{nr}:{get_column_letter(til)}{nr}")
         for nr in self.foldede:
             self.ws.row_dimensions[nr].outlineLevel = 1
             self.ws.row_dimensions[nr].hidden = True
@@ -311,6 +413,8 @@ class Blad:
         if frys:
             self.ws.freeze_panes = frys
         for diagram, anker in self.diagrammer:
+            if isinstance(anker, tuple):
+                anker = self._celleanker(diagram, anker, bredder)
             self.ws.add_chart(diagram, anker)
         for tabel in self.excel_tabeller:
             with warnings.catch_warnings():

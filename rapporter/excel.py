@@ -16,8 +16,11 @@ Sheets, in order:
   with it (the first ten tagged records of each kind shown and printed, the rest folded away).
   Each native Excel chart stands beside the table it draws, after one empty column, as tall as
   the table: the indicator table makes a goal sheet ten columns wide anyway, so a chart there
-  costs no rows, and a goal prints on at most two pages (see ``rapporter.blad``). Only the
-  kommune chart, whose seventeen bars need the width, stands below its table from column A.
+  costs no rows, and a goal prints on at most two pages (see ``rapporter.blad``). The kommune
+  chart, whose seventeen bars need the width, stands below its table from column A. A goal with
+  several counts (goal 7's five) shows their months in one table after the indicators'
+  sections, the dates once and each count's columns under its key (a second table when they
+  would make the sheet wider), and their curves side by side below it.
 - **Virksomheder, Forloeb, …, Maalinger**: the period's records in the registration workbook's
   layout, written by ``forloeb.arbejdsbog``; the importer reads them and skips the sheets above.
 
@@ -37,11 +40,11 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.axis import DateAxis
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from forloeb.arbejdsbog import (
@@ -49,6 +52,8 @@ from forloeb.arbejdsbog import (
     ARK_NAVNE,
     DATOFORMAT,
     OVERSKRIFT_FONT,
+    OVERSKRIFT_FYLD,
+    SKRIFT,
     celle,
     raekker,
     skriv_tabel,
@@ -79,7 +84,7 @@ from .beregning import (
     indtastet_til,
     status_optaelling,
 )
-from .blad import OMBRYD, Blad, udskrift
+from .blad import DIAGRAM_BREDDE, OMBRYD, Blad, udskrift
 from .diagrammer import fremskrivning
 from .resultater import Rapport
 
@@ -101,15 +106,22 @@ DATO_KOLONNE, FAKTISK_KOLONNE = "Dato", "Faktisk (kumuleret)"
 PRO_RATA_KOLONNE, FREMSKREVET_KOLONNE = "Måltal fordelt jævnt over året", "Fremskrevet"
 UDVIKLING_FORMAT = {FAKTISK_KOLONNE: "#,##0", PRO_RATA_KOLONNE: "#,##0.0",
                     FREMSKREVET_KOLONNE: "#,##0"}
+# Several counts in one table (_udviklinger): short column names, explained above the table.
+KORT_KOLONNE = {FAKTISK_KOLONNE: "Faktisk", PRO_RATA_KOLONNE: "Fordelt",
+                FREMSKREVET_KOLONNE: "Fremskrevet"}
+FORKLARING_KOLONNE = {FAKTISK_KOLONNE: "antallet kumuleret",
+                      PRO_RATA_KOLONNE: "måltallet fordelt jævnt over året",
+                      FREMSKREVET_KOLONNE: "i nuværende tempo til 31. december"}
+CENTRERET = Alignment(horizontal="center")
+IKKE_BEGYNDT = "Perioden er ikke begyndt; der er endnu intet at vise."
 TONE_FARVER = {  # fill, font: the status page's colours
     "god": ("E3F3E6", "1E7B34"), "advarsel": ("FFF4D6", "8A5A00"),
     "daarlig": ("FBE4E2", "B3261E"), "neutral": ("ECEFF2", "57606A"),
 }
-DIAGRAM_BREDDE = 14  # cm
 DOKUMENTATION_VIST = 10  # a milestone's tagged records shown and printed, as on the goal page
-TITEL_FONT = Font(bold=True, size=14)
-MELLEMRUBRIK_FONT = Font(bold=True, size=12)
-DAEMPET_FONT = Font(italic=True, color="5A6570")
+TITEL_FONT = Font(name=SKRIFT, bold=True, size=14)
+MELLEMRUBRIK_FONT = Font(name=SKRIFT, bold=True, size=12)
+DAEMPET_FONT = Font(name=SKRIFT, italic=True, color="5A6570")
 OVERSIGT_KOLONNER = [
     "Mål", "Målets titel", "Nøgle", "Indikator", "Enhed", "Retning", "Måltal", "Faktisk",
     "Forventet", "Opfyldelse", "Status", "Statuskode", "Forklaring",
@@ -203,7 +215,8 @@ def _status_celle(ws, kode: str):
     """The status word with its icon on the status page's colour."""
     fyld, farve = TONE_FARVER[STATUS_TONE[kode]]
     return celle(ws, f"{STATUS_IKON[kode]} {STATUS_TEKST[kode]}",
-                 font=Font(bold=True, color=farve), fill=PatternFill("solid", fgColor=fyld))
+                 font=Font(name=SKRIFT, bold=True, color=farve),
+                 fill=PatternFill("solid", fgColor=fyld))
 
 
 # --- Overview -----------------------------------------------------------------------------------
@@ -313,18 +326,28 @@ def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date, titel: str
     frys = f"A{start + 1}"
     filter_ref = f"A{start}:{get_column_letter(len(INDIKATOR_KOLONNER))}{slut}"
     _taellinger_diagram(blad, resultater)
+    # Several counts share one table of their curves, after the indicators' sections.
+    kurver = [(r, indikatorer[r.noegle]) for r in resultater
+              if art(r.art).excel == "udvikling" and r.noegle in indikatorer]
+    samlet = len(kurver) > 1
     for r in resultater:
         indikator = indikatorer.get(r.noegle)
         blad.tom()
-        blad.linje(f"{r.noegle}: {r.titel}", font=MELLEMRUBRIK_FONT)
+        blad.linje(f"{r.noegle}: {r.titel}", font=MELLEMRUBRIK_FONT, hold=True)
         if indikator is not None and indikator.regel:
-            blad.linje("Tælleregel", indikator.regel, tilpas=True, lang=True)
+            blad.linje("Tælleregel", indikator.regel, tilpas=True, lang=True, hold=True)
         if (r.maal_nr, r.noegle) in rapport.forklaringer:
             blad.linje("Forklaring",
                        _tekst_celle(blad.ws, rapport.forklaringer[(r.maal_nr, r.noegle)]),
-                       lang=True)
-        if indikator is not None:
+                       lang=True, hold=True)
+        if indikator is None:
+            continue
+        if samlet and art(r.art).excel == "udvikling":
+            _fremskrevet(blad, r, rapport, idag)
+        else:
             _udspecificering(blad, r, indikator, rapport, idag)
+    if samlet:
+        _udviklinger(blad, kurver, rapport, idag)
     # Printed, every page repeats the goal's title row.
     blad.skriv(titel=titel, gentag=(2, 2), frys=frys, filter_ref=filter_ref)
 
@@ -396,24 +419,106 @@ def _udvikling(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
     """The count month by month through the period (the goal page's curve, per month end)
     against the target spread evenly over the year, and while the year runs the projection to
     31 December, as a table with a line chart beside it."""
-    periode = rapport.periode
-    punkter = selectors.kumulativ_udvikling(indikator, periode, interval="maaned", idag=idag)
-    fremskrevet = fremskrivning(r, periode, idag)
-    aarets_slut = date(periode.aar, 12, 31)
+    _fremskrevet(blad, r, rapport, idag)
+    kolonner, punkter = _kurve(r, indikator, rapport, idag)
+    if not punkter:
+        blad.linje(IKKE_BEGYNDT, font=DAEMPET_FONT)
+        return
+    overskrifter = [DATO_KOLONNE, *kolonner]
+    start, slut = blad.tabel(
+        overskrifter, [[punkt.get(o) for o in overskrifter] for punkt in punkter],
+        formater={i: UDVIKLING_FORMAT[o] for i, o in enumerate(overskrifter)
+                  if o in UDVIKLING_FORMAT},
+    )
+    diagram = _udviklingsdiagram(blad, "Udvikling gennem året, ved hver måneds slut",
+                                 list(enumerate(kolonner, 2)), start, slut)
+    blad.diagram_ved(diagram, start, slut, len(overskrifter))
+
+
+def _udviklinger(blad: Blad, kurver: list[tuple[Resultat, Indikator]], rapport: Rapport,
+                 idag: date) -> None:
+    """Several counts month by month (goal 7's five): a table of their dates once and each
+    count's columns under its key, as many counts to a table as the sheet is wide (a second
+    table holds the rest), with the counts' curves side by side below. A table with its curve
+    beside it for each count would take goal 7 to three pages."""
+    blad.tom()
+    blad.linje("Udvikling gennem året, ved hver måneds slut", font=MELLEMRUBRIK_FONT, hold=True)
+    kurver = [(r, *_kurve(r, indikator, rapport, idag)) for r, indikator in kurver]
+    if not any(punkter for *_, punkter in kurver):
+        blad.linje(IKKE_BEGYNDT, font=DAEMPET_FONT)
+        return
+    blad.linje(" · ".join(f"{KORT_KOLONNE[k]}: {FORKLARING_KOLONNE[k]}" for k in KORT_KOLONNE
+                          if any(k in kolonner for _, kolonner, _ in kurver)),
+               font=DAEMPET_FONT, hold=True)
+    datoer = sorted({punkt[DATO_KOLONNE] for *_, punkter in kurver for punkt in punkter})
+
+    def raekker(tabel) -> list[list]:
+        ud = [[dato] for dato in datoer]
+        for _, kolonner, punkter in tabel:
+            pr_dato = {punkt[DATO_KOLONNE]: punkt for punkt in punkter}
+            for raekke, dato in zip(ud, datoer, strict=True):
+                raekke += [pr_dato.get(dato, {}).get(k) for k in kolonner]
+        return ud
+
+    tabeller = [[kurver[0]]]
+    for kurve in kurver[1:]:
+        proeve = [*tabeller[-1], kurve]
+        overskrifter = [DATO_KOLONNE] + [KORT_KOLONNE[k] for _, kolonner, _ in proeve
+                                         for k in kolonner]
+        if blad.passer([overskrifter, *raekker(proeve)]):
+            tabeller[-1].append(kurve)
+        else:
+            tabeller.append([kurve])
+    diagrammer = []
+    for nr, tabel in enumerate(tabeller):
+        if nr:
+            blad.tom()
+        noegler = [None]  # the row above the header: each count's key over its columns
+        overskrifter, formater, grupper = [DATO_KOLONNE], {}, []
+        for r, kolonner, _ in tabel:
+            grupper.append((r, [(len(overskrifter) + 1 + i, k) for i, k in enumerate(kolonner)]))
+            blad.flet(blad.naeste, len(overskrifter) + 1, len(overskrifter) + len(kolonner))
+            noegler += [celle(blad.ws, r.noegle, font=OVERSKRIFT_FONT, fill=OVERSKRIFT_FYLD,
+                              alignment=CENTRERET)]
+            noegler += [celle(blad.ws, None, fill=OVERSKRIFT_FYLD) for _ in kolonner[1:]]
+            for k in kolonner:
+                formater[len(overskrifter)] = UDVIKLING_FORMAT[k]
+                overskrifter.append(KORT_KOLONNE[k])
+        blad.linje(*noegler, hold=True)
+        start, slut = blad.tabel(overskrifter, raekker(tabel), formater=formater)
+        diagrammer += [
+            _udviklingsdiagram(blad, f"{r.noegle}, ved hver måneds slut", serier, start, slut)
+            for r, serier in grupper
+        ]
+    blad.diagrammer_under(diagrammer)
+
+
+def _fremskrevet(blad: Blad, r: Resultat, rapport: Rapport, idag: date) -> None:
+    """While the year runs: the count at 31 December in the pace so far (the goal page's)."""
+    fremskrevet = fremskrivning(r, rapport.periode, idag)
     if fremskrevet is not None:
         blad.linje("Fremskrevet til 31. december",
                    celle(blad.ws, fremskrevet, number_format=TAL_FORMAT["antal"]),
                    "i nuværende tempo", tilpas=True)
+
+
+def _kurve(r: Resultat, indikator: Indikator, rapport: Rapport,
+           idag: date) -> tuple[list[str], list[dict]]:
+    """A count's curve as the workbook tabulates it: its columns after the date (the actual
+    count; the target spread evenly over the year when it has one; the projection while the year
+    runs) and a row per month end, each a dict by column; no rows before the period begins."""
+    periode = rapport.periode
+    punkter = selectors.kumulativ_udvikling(indikator, periode, interval="maaned", idag=idag)
+    fremskrevet = fremskrivning(r, periode, idag)
+    aarets_slut = date(periode.aar, 12, 31)
     if not punkter:
-        blad.linje("Perioden er ikke begyndt; der er endnu intet at vise.", font=DAEMPET_FONT)
-        return
-    med_maal = r.maalvaerdi is not None
+        return [], []
     med_fremskrivning = fremskrevet is not None and punkter[-1]["dato"] < aarets_slut
-    overskrifter = [DATO_KOLONNE, FAKTISK_KOLONNE]
-    if med_maal:
-        overskrifter.append(PRO_RATA_KOLONNE)
+    kolonner = [FAKTISK_KOLONNE]
+    if r.maalvaerdi is not None:
+        kolonner.append(PRO_RATA_KOLONNE)
     if med_fremskrivning:
-        overskrifter.append(FREMSKREVET_KOLONNE)
+        kolonner.append(FREMSKREVET_KOLONNE)
     raekker = [
         {DATO_KOLONNE: punkt["dato"], FAKTISK_KOLONNE: punkt["kumuleret"],
          PRO_RATA_KOLONNE: forventet_pro_rata(r.maalvaerdi, Periode.pr_dato(punkt["dato"]))}
@@ -424,18 +529,16 @@ def _udvikling(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
         raekker[-1][FREMSKREVET_KOLONNE] = punkter[-1]["kumuleret"]
         raekker.append({DATO_KOLONNE: aarets_slut, PRO_RATA_KOLONNE: r.maalvaerdi,
                         FREMSKREVET_KOLONNE: fremskrevet})
-    start, slut = blad.tabel(
-        overskrifter, [[raekke.get(o) for o in overskrifter] for raekke in raekker],
-        formater={i: UDVIKLING_FORMAT[o] for i, o in enumerate(overskrifter)
-                  if o in UDVIKLING_FORMAT},
-    )
-    blad.diagram_ved(_udviklingsdiagram(blad, overskrifter, start, slut), start, slut,
-                     len(overskrifter))
+    return kolonner, [{k: v for k, v in raekke.items() if k == DATO_KOLONNE or k in kolonner}
+                      for raekke in raekker]
 
 
-def _udviklingsdiagram(blad: Blad, overskrifter: list[str], start: int, slut: int) -> LineChart:
+def _udviklingsdiagram(blad: Blad, titel: str, serier: list[tuple[int, str]], start: int,
+                       slut: int) -> LineChart:
+    """A curve of a table's columns ``serier`` (column number, and its full name for the
+    legend) from row ``start`` (the header) to ``slut``, by the dates in column A."""
     diagram = LineChart()
-    _titel(diagram, "Udvikling gennem året, ved hver måneds slut")
+    _titel(diagram, titel)
     diagram.y_axis.title = "Antal, kumuleret"
     diagram.y_axis.crossAx = 500
     diagram.x_axis = DateAxis(crossAx=100, axPos="b")
@@ -445,17 +548,18 @@ def _udviklingsdiagram(blad: Blad, overskrifter: list[str], start: int, slut: in
     diagram.y_axis.delete = False
     diagram.width = DIAGRAM_BREDDE
     diagram.legend.position = "b"  # below the plot, which keeps the chart's width
-    diagram.add_data(Reference(blad.ws, min_col=2, max_col=len(overskrifter), min_row=start,
-                               max_row=slut), titles_from_data=True)
-    diagram.set_categories(Reference(blad.ws, min_col=1, min_row=start + 1, max_row=slut))
     farver = {FAKTISK_KOLONNE: (BLAA, None), FREMSKREVET_KOLONNE: (BLAA, "dash"),
               PRO_RATA_KOLONNE: (GROEN, None)}
-    for serie, overskrift in zip(diagram.series, overskrifter[1:], strict=True):
-        farve, streg = farver[overskrift]
+    for kolonne, navn in serier:
+        serie = Series(Reference(blad.ws, min_col=kolonne, min_row=start + 1, max_row=slut),
+                       title=navn)
+        farve, streg = farver[navn]
         serie.smooth = False
         serie.graphicalProperties.line.solidFill = farve
         if streg:
             serie.graphicalProperties.line.dashStyle = streg
+        diagram.series.append(serie)
+    diagram.set_categories(Reference(blad.ws, min_col=1, min_row=start + 1, max_row=slut))
     return diagram
 
 
@@ -480,6 +584,7 @@ def _per_kommune(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport
         [[k["navn"], k["kode"], k["kategori"], k["virksomheder"], k["andel_virksomheder"],
           k["befolkning"], k["andel_befolkning"]] for k in r.detaljer.get("per_kommune", [])],
         formater={3: "#,##0", 4: TAL_FORMAT["procent"], 5: "#,##0", 6: TAL_FORMAT["procent"]},
+        overskrift_ombryd=14,  # its long headers over short figures
     )
     if slut > start:
         diagram = _soejler("Vejledte virksomheder og befolkning pr. kommune", "Procent")

@@ -27,6 +27,7 @@ from .skabelon import (
     MAKS_BREDDE,
     OVERSKRIFT_FONT,
     OVERSKRIFT_FYLD,
+    SKRIFT,
     bredde,
     celle,
     er_formelagtig,
@@ -42,6 +43,7 @@ from .skabelon import (
 __all__ = [
     "AKTOERTYPER", "ARK", "ARK_EFTER_NORMALISERET", "ARK_NAVNE", "DATOFORMAT",
     "HENVISNING_AKTOERTYPER", "LISTESKILLE", "MAKS_BREDDE", "OVERSKRIFT_FONT", "OVERSKRIFT_FYLD",
+    "SKRIFT",
     "VEJLEDNINGSARK", "VEJLEDNINGSMAERKE", "Ark", "Kolonne", "bredde", "celle", "er_formelagtig",
     "ja_nej", "liste", "normaliser_overskrift", "raekker", "sikker_raekke", "skriv_arbejdsbog",
     "skriv_ark", "skriv_skabelon", "skriv_tabel", "som_bytes",

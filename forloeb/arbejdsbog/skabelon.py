@@ -53,9 +53,12 @@ TEKSTFORMAT = "@"
 SKABELON_RAEKKER = 5000
 
 
-OVERSKRIFT_FONT = Font(bold=True)
+# Every font names the workbook's own (Calibri, the default style's): a font without a name is
+# shown in the program's fallback, a serif in LibreOffice, wider than the columns are fitted to.
+SKRIFT = "Calibri"
+OVERSKRIFT_FONT = Font(name=SKRIFT, bold=True)
 OVERSKRIFT_FYLD = PatternFill("solid", fgColor="DCE6F1")
-VEJLEDNING_FONT = Font(italic=True, color="5A6570")
+VEJLEDNING_FONT = Font(name=SKRIFT, italic=True, color="5A6570")
 
 
 def er_formelagtig(vaerdi) -> bool:

@@ -15,6 +15,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import RequestFactory
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from forloeb import services
 from forloeb.importer import importer
@@ -22,6 +23,7 @@ from forloeb.models import Aktoer
 from maal.models import Indikator
 from maal.services import maaling_create, milepael_status_create
 from rapporter.beregning import Periode
+from rapporter.blad import TEGN_CM
 from rapporter.excel import rapport_arbejdsbog
 from rapporter.resultater import rapport_for
 from rapporter.views import rapport_xlsx
@@ -254,13 +256,38 @@ def test_goal_7_charts_counts_against_expectation_and_target(bog):
     assert [k.tagname for k in kurver] == ["lineChart"] * 5
 
 
-def test_a_count_shows_its_development_month_by_month_with_the_projection(rapport, bog):
+def kurver(ws) -> dict[str, list[dict]]:
+    """The table(s) of several counts month by month: each count's rows by its key (the heading
+    over its columns), each a dict of the date and the count's columns."""
+    raekker = list(ws.iter_rows())
+    ud = {}
+    for i, raekke in enumerate(raekker):
+        if raekke[0].value != "Dato" or i == 0 or raekker[i - 1][1].value is None:
+            continue
+        noegler, noegle = [], None
+        for c in raekker[i - 1]:
+            noegle = c.value if c.value is not None else noegle  # merged: the first cell's
+            noegler.append(noegle)
+        for d in raekker[i + 1:]:
+            if d[0].value is None:
+                break
+            for k, (c, overskrift) in enumerate(zip(d[1:], raekke[1:], strict=False), 1):
+                if overskrift.value is None:
+                    continue
+                punkter = ud.setdefault(noegler[k], {})
+                punkter.setdefault(d[0].value, {"Dato": d[0].value})[overskrift.value] = c.value
+    return {noegle: list(punkter.values()) for noegle, punkter in ud.items()}
+
+
+def test_several_counts_show_their_development_month_by_month_in_one_table(rapport, bog):
     ws = bog["Mål 7"]
     korte = next(r for r in rapport.resultater if r.noegle == "M7.korte")
-    start, punkter = tabel(ws, "Dato")
+    tabeller = kurver(ws)
+    assert list(tabeller) == ["M7.korte", "M7.handlingsplaner", "M7.vaekstplaner",
+                              "M7.laengere", "M7.i_alt"]
     # K1 ends 20 January, K2 31 May, K3 30 June; pro rata 880 × days / 365 at each month end.
-    assert [(p["Dato"].date(), p["Faktisk (kumuleret)"], p["Måltal fordelt jævnt over året"],
-             p["Fremskrevet"]) for p in punkter] == [
+    assert [(p["Dato"].date(), p["Faktisk"], p["Fordelt"], p["Fremskrevet"])
+            for p in tabeller["M7.korte"]] == [
         (date(2025, 1, 31), 1, 74.7, None),
         (date(2025, 2, 28), 1, 142.2, None),
         (date(2025, 3, 31), 1, 217, None),
@@ -271,18 +298,36 @@ def test_a_count_shows_its_development_month_by_month_with_the_projection(rappor
         (date(2025, 12, 31), None, 880, 6),
     ]
     # The curve ends on the report's own figures.
-    assert punkter[5]["Faktisk (kumuleret)"] == korte.faktisk
-    assert punkter[5]["Måltal fordelt jævnt over året"] == korte.forventet
-    assert ws.cell(row=start + 1, column=1).number_format == "dd-mm-yyyy"
+    juni = tabeller["M7.korte"][5]
+    assert (juni["Faktisk"], juni["Fordelt"]) == (korte.faktisk, korte.forventet)
+    assert [p["Faktisk"] for p in tabeller["M7.handlingsplaner"]] == [0, 0, 0, 1, 1, 2, None]
+    # The short column names are explained above the table.
+    noter = [r[0] for r in ws.iter_rows(values_only=True)]
+    assert "Faktisk: antallet kumuleret · Fordelt: måltallet fordelt jævnt over året · " \
+           "Fremskrevet: i nuværende tempo til 31. december" in noter
     fremskrevet = next(r for r in ws.iter_rows(values_only=True)
                        if r[0] == "Fremskrevet til 31. december")
     assert fremskrevet[:3] == ("Fremskrevet til 31. december", 6, "i nuværende tempo")
+    # A curve per count, below the tables, its legend the goal page's.
+    start = next(r[0].row for r in ws.iter_rows() if r[0].value == "Dato")
+    kurve = next(d for d in ws._charts if d.title.tx.rich.p[0].r[0].t.startswith("M7.korte"))
+    assert kurve.tagname == "lineChart" and kurve.anchor._from.row + 1 > start + 7
+    assert [s.tx.v for s in kurve.series] == [
+        "Faktisk (kumuleret)", "Måltal fordelt jævnt over året", "Fremskrevet"]
+    assert ws.cell(row=start + 1, column=1).number_format == "dd-mm-yyyy"
+
+
+def test_a_single_count_shows_its_development_beside_its_curve(rapport, bog):
+    ws = bog["Mål 9"]
+    start, punkter = tabel(ws, "Dato")
+    assert [(p["Dato"].date(), p["Faktisk (kumuleret)"]) for p in punkter][:2] == [
+        (date(2025, 1, 31), 0), (date(2025, 2, 28), 1)]
+    assert {"Måltal fordelt jævnt over året", "Fremskrevet"} <= set(punkter[0])
     kurve = next(d for d in ws._charts if d.anchor._from.row + 1 == start)
     assert kurve.tagname == "lineChart"
     assert kurve.anchor._from.col == 5  # column F: after the table's four and an empty one
-    assert [s.tx.strRef.f for s in kurve.series] == [
-        f"'Mål 7'!{k}{start}" for k in "BCD"
-    ]
+    assert [s.tx.v for s in kurve.series] == [
+        "Faktisk (kumuleret)", "Måltal fordelt jævnt over året", "Fremskrevet"]
 
 
 def test_no_projection_once_the_year_is_over(datasaet):
@@ -291,7 +336,7 @@ def test_no_projection_once_the_year_is_over(datasaet):
                               beregnet=datetime(2026, 1, 10, 9, 0, tzinfo=KBH))
         wb = load_workbook(io.BytesIO(rapport_arbejdsbog(rapport)))
     ws = wb["Mål 7"]
-    _, punkter = tabel(ws, "Dato")
+    punkter = kurver(ws)["M7.korte"]
     assert len(punkter) == 12 and punkter[-1]["Dato"].date() == date(2025, 12, 31)
     assert "Fremskrevet" not in punkter[0]
     assert all(r[0] != "Fremskrevet til 31. december" for r in ws.iter_rows(values_only=True))
@@ -300,10 +345,11 @@ def test_no_projection_once_the_year_is_over(datasaet):
     assert linjer["Indikatorer"] == "2 Opfyldt · 13 Ikke opfyldt · 10 Afventer · 1 Uden måltal"
 
 
-def test_every_chart_stands_beside_its_table_but_the_kommune_chart_below(bog):
+def test_every_chart_stands_beside_its_table_but_the_kommune_chart_and_several_curves_below(bog):
     """Beside its table a chart takes the width the goal sheet has anyway (its indicator table
     is ten columns wide), not rows, so that a goal prints on at most two pages. The kommune
-    chart's seventeen bars need the width: it stands below its table, from column A."""
+    chart's seventeen bars need the width: it stands below its table, from column A; so do
+    several counts' curves, side by side below their table."""
     diagrammer = 0
     for ws in bog.worksheets:
         raekker = {r[0].row: r for r in ws.iter_rows()}
@@ -311,20 +357,37 @@ def test_every_chart_stands_beside_its_table_but_the_kommune_chart_below(bog):
             diagrammer += 1
             anker = diagram.anchor._from
             foerste = anker.row + 1
-            if diagram.title.tx.rich.p[0].r[0].t.endswith("pr. kommune"):
-                assert ws.title == "Mål 8" and anker.col == 0
-                over = foerste - 2  # one empty row, then the table's last row
-                assert all(c.value is None for c in raekker.get(over + 1, ())), ws.title
-                assert any(c.value is not None for c in raekker[over]), (ws.title, over)
+            hoejde = math.ceil(diagram.anchor.ext.height / 360_000 / (15 / 72 * 2.54))
+            daekket = [raekker[r] for r in range(foerste, foerste + hoejde) if r in raekker]
+            titel = diagram.title.tx.rich.p[0].r[0].t
+            if titel.endswith("pr. kommune") or (ws.title in {"Mål 7", "Mål 11", "Mål 13"}
+                                                  and titel.endswith("ved hver måneds slut")):
+                assert titel.endswith("ved hver måneds slut") or ws.title == "Mål 8"
+                # Below the table's last row after an empty one, nothing written beside it.
+                over = next(r for r in range(foerste - 1, 0, -1) if r in raekker
+                            and any(c.value is not None for c in raekker[r]))
+                assert all(c.value is None for r in daekket for c in r), (ws.title, titel)
+                assert raekker[over][0].value is not None, (ws.title, titel)
                 continue
             # From the table's header (or its caption above), after one empty column; nothing
             # written where the chart stands.
-            hoejde = math.ceil(diagram.anchor.ext.height / 360_000 / (15 / 72 * 2.54))
-            daekket = [raekker[r] for r in range(foerste, foerste + hoejde) if r in raekker]
             assert all(c.value is None for r in daekket for c in r[anker.col - 1:]), ws.title
             overskrift = next(r for r in daekket if r[anker.col - 2].value is not None)
             assert overskrift[0].font.b, (ws.title, foerste)  # the table's header, in bold
     assert diagrammer >= 15
+    # Goal 7's five curves: three to a row, the row's charts side by side, none overlapping.
+    kurver = [d for d in bog["Mål 7"]._charts if d.tagname == "lineChart"]
+    raekke = [d for d in kurver if d.anchor._from.row == kurver[0].anchor._from.row]
+    assert len(kurver) == 5 and len(raekke) == 3
+    bredder = [bog["Mål 7"].column_dimensions[get_column_letter(k)].width or 8.43
+               for k in range(1, 30)]
+
+    def venstre(d):
+        return sum(bredder[:d.anchor._from.col]) * TEGN_CM + d.anchor._from.colOff / 360_000
+
+    kanter = [(venstre(d), venstre(d) + d.anchor.ext.width / 360_000) for d in raekke]
+    assert kanter[0][0] == 0
+    assert all(a[1] < b[0] for a, b in zip(kanter, kanter[1:], strict=False))
 
 
 def test_chart_data_keeps_column_a_narrow(bog):
@@ -464,3 +527,11 @@ def test_the_download_view_refuses_an_unknown_period(datasaet, kkr_laeser):
     svar = hent(kkr_laeser, aar="2025", periode="H3")
     assert svar.status_code == 400
     assert "Ukendt periode" in svar.content.decode()
+
+
+def test_every_cell_is_in_the_workbooks_own_font(bog):
+    """Headings and headers too: a font without a name prints in the program's fallback (a
+    serif in LibreOffice), wider than the columns are fitted to."""
+    for ws in bog.worksheets:
+        navne = {c.font.name for raekke in ws.iter_rows() for c in raekke if c.value is not None}
+        assert navne == {"Calibri"}, (ws.title, navne)
