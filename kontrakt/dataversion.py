@@ -12,9 +12,11 @@ or :func:`indhold` for a page). An approved period is shown from its snapshot an
   the new token at the same commit, never one without the other, so a value computed from old
   records is never stored under the new token.
 - **Which writes.** ``post_save``, ``post_delete`` and ``m2m_changed`` of every model of
-  ``forloeb``, ``maal`` and ``rapporter`` (the records, their history rows, the contract, its
-  indicators and targets, målinger, milestones, by/land, population, explanations and
-  approvals): the services, the admin, the commands and fixtures alike.
+  ``forloeb``, ``maal``, ``rapporter`` and ``auth`` (the records, their history rows, the
+  contract, its indicators and targets, målinger, milestones, by/land, population, explanations
+  and approvals; users, groups and permissions, so a renamed user's name shows at once where a
+  page names them, though not a login's ``last_login``): the services, the admin, the commands
+  and fixtures alike.
   ``bulk_create``/``bulk_update`` send no signals: the workbook import's write step sends
   ``forloeb.arbejdsbog.skriv.skrevet`` inside its transaction, and that gives every table a new
   token (the ``""`` row); so does ``migrate``.
@@ -57,7 +59,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 TIMEOUT = 24 * 60 * 60  # a day; a new token makes the old entries unreachable before that
-APPS = ("forloeb", "maal", "rapporter")  # the records, the contract, explanations and approvals
+# The records, the contract, explanations and approvals, and the users, groups and permissions
+# (a page shows who entered a måling; what a user may see is in the key).
+APPS = ("forloeb", "maal", "rapporter", "auth")
 ALLE = ""  # the row whose token stands for every table
 _MANGLER = object()
 _TABELLER: dict[tuple, frozenset[str]] = {}  # husk's tables per (navn, dele), per process
@@ -70,7 +74,7 @@ def _model():
 
 @functools.cache
 def _kendte_modeller() -> frozenset[type]:
-    """The models of ``forloeb``, ``maal`` and ``rapporter`` as the app has them (history and
+    """The models of :data:`APPS` as the app has them (history and
     many-to-many tables included; not a migration's stand-ins, whose writes happen before the
     app runs)."""
     return frozenset(m for navn in APPS
@@ -306,8 +310,9 @@ def _taeller(sender) -> bool:
     return sender in _kendte_modeller()
 
 
-def _gemt(sender, **kwargs):
-    if _taeller(sender):
+def _gemt(sender, update_fields=None, **kwargs):
+    if _taeller(sender) and update_fields != frozenset({"last_login"}):
+        # (A login notes its time on the user: nothing any page shows.)
         ny_version(sender._meta.db_table)
 
 

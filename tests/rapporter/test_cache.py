@@ -318,3 +318,25 @@ def test_pages_that_differ_only_by_path_are_kept_apart(laeser_klient, kontrakt_2
         foerste = laeser_klient.get(url_a, {"aar": 2025, "periode": "helaar"}).content.decode()
         anden = laeser_klient.get(url_b, {"aar": 2025, "periode": "helaar"}).content.decode()
         assert a in foerste and b in anden and b not in foerste.split("<main", 1)[1]
+
+
+def test_a_renamed_user_shows_at_once_where_a_kept_page_names_them(laeser_klient, kontrakt_2025,
+                                                                    administrator):
+    """The goal page names who entered a måling; a login noting its time changes nothing."""
+    administrator.first_name, administrator.last_name = "Anne", "Andersen"
+    administrator.save()
+    maal_services.maaling_create(
+        erhvervshus=kontrakt_2025.erhvervshus, noegle="M3.nps", aar=2025, vaerdi=Decimal("71"),
+        dato=date(2025, 5, 1), kilde="Måling", bruger=administrator,
+    )
+    url = "/status/maal/3/?aar=2025&periode=helaar"
+    with time_machine.travel(IDAG):
+        assert "Anne Andersen" in laeser_klient.get(url).content.decode()
+        foer = dataversion.versioner()
+        from django.contrib.auth.models import update_last_login
+        update_last_login(None, administrator)
+        assert dataversion.versioner() == foer
+        administrator.last_name = "Berg"
+        administrator.save()
+        side = laeser_klient.get(url).content.decode()
+    assert "Anne Berg" in side and "Anne Andersen" not in side

@@ -265,6 +265,8 @@ def test_kkr_sees_the_approved_figures_after_a_later_delete(godkendt, administra
     assert "Vis dagens tal og det, der er ændret siden godkendelsen" in side
     assert raekke(svar, "M7.korte").startswith(KORTE + "3 ")
     assert "Igangværende forløb" not in side  # today's count is not part of the approval
+    # The approved figures were computed when approved, whatever the data is now.
+    assert "Beregnet" in side and "ud fra data, der ikke er ændret siden" not in side
     detaljer = re.findall(r'<details class="forklaring">.*?</details>', svar.content.decode(),
                           flags=re.S)
     assert "Korte forløb registreres først efter sommerferien." in tekst(detaljer[6])
