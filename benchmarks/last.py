@@ -152,7 +152,8 @@ def kør_locust(args, mappe: Path, cvr_nummer: str) -> Path:
         "--stop-timeout", "10", "--loglevel", "WARNING",
     ], cwd=ROD, env=os.environ | {"LAST_ADGANGSKODE": ADGANGSKODE, "LAST_CVR": cvr_nummer,
                                   "LAST_MAKS_PR_BRUGER": str(args.maks),
-                                  "LAST_KUN_LAESNING": "1" if args.kun_laesning else ""},
+                                  "LAST_KUN_LAESNING": "1" if args.kun_laesning else "",
+                                  "LAST_KLIENT": args.klient},
         check=False)
     return prefix.with_name("last_stats.csv")
 
@@ -203,8 +204,10 @@ def skriv_readme(etiket: str, args, raekker: list[dict], belastning: tuple,
         f"### {etiket}: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
         f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; load "
         f"average before the run {belastning[0]:.2f} / {belastning[1]:.2f} / {belastning[2]:.2f}"
-        f" (1/5/15 min). PostgreSQL on 127.0.0.1, gunicorn --workers 3, DEBUG=0; locust "
-        f"{args.brugere} users, no think time, {args.tid} s, at most {args.maks} tasks per user; "
+        f" (1/5/15 min). PostgreSQL on 127.0.0.1, gunicorn --workers {args.workers}"
+        f"{f' --threads {args.threads}' if args.threads > 1 else ''}, DEBUG=0; locust "
+        f"{args.brugere} users ({'FastHttpUser' if args.klient == 'fast' else 'HttpUser'}), "
+        f"no think time, {args.tid} s, at most {args.maks} tasks per user; "
         f"{FORLOEB} forløb{LAESNING if args.kun_laesning else ''}."
         f"\n\n{tabel(raekker)}\n\n"
         f"After the first {OPVARMNING} s (the logins): "
@@ -224,6 +227,13 @@ def main() -> int:
     parser.add_argument("--brugere", type=int, default=20)
     parser.add_argument("--maks", type=int, default=2000, help="most tasks per user")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn's worker processes")
+    parser.add_argument("--klient", choices=("fast", "requests"), default="fast",
+                        help="locust's HTTP client: FastHttpUser (geventhttpclient, light on the "
+                             "CPU the app shares) or HttpUser (python-requests)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (more than 1: gunicorn's gthread workers, "
+                             "which keep connections open)")
     parser.add_argument("--ingen-readme", action="store_true")
     parser.add_argument("--kun-laesning", action="store_true",
                         help="registrants read the form instead of saving it: no writes")
@@ -258,7 +268,8 @@ def main() -> int:
             cache_mappe = Path(tempfile.mkdtemp(prefix="last-cache-", dir=delt))
             gunicorn = subprocess.Popen(
                 [str(BIN / "gunicorn"), "kontrakt.wsgi", "--bind", f"127.0.0.1:{args.port}",
-                 "--workers", "3", "--log-level", "warning"], cwd=ROD,
+                 "--workers", str(args.workers), "--threads", str(args.threads),
+                 "--log-level", "warning"], cwd=ROD,
                 env=miljoe() | {"CACHE_MAPPE": str(cache_mappe)},
             )
             vent_paa_port(args.port)
