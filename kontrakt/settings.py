@@ -145,7 +145,8 @@ LOGOUT_REDIRECT_URL = "login"
 # behind its NAT) and refuses even the right password while the name is locked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each request's user and permissions kept per data version.
+    "kontrakt.brugere.Backend",
 ]
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 # 0: locked until an administrator unlocks it in the admin.

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from forloeb import services
 from forloeb.laas import LaastPeriode
+from kontrakt import dataversion
 from maal.models import Resultatkontrakt
 
 from .beregning import STATUS_TEKST, Periode, Resultat, Status, json_tal
@@ -216,8 +217,8 @@ def seneste_godkendelse(kontrakt, periode: str) -> Godkendelse | None:
 def godkendelser(kontrakt, periode: str) -> list[Godkendelse]:
     """Every version approved for ``periode``, newest first, without their snapshots (open
     one with :func:`godkendt_rapport` after fetching it whole)."""
-    return list(Godkendelse.objects.filter(kontrakt=kontrakt, periode=periode)
-                .order_by("-version").defer("indhold"))
+    return dataversion.raekker(Godkendelse.objects.filter(kontrakt=kontrakt, periode=periode)
+                               .order_by("-version").defer("indhold"))
 
 
 def godkendt_rapport(godkendelse: Godkendelse) -> Rapport:

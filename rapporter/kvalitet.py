@@ -28,6 +28,7 @@ volume: one count per record flag and one UNION over the history tables for the 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -154,14 +155,15 @@ class Byge:
         return self.time + timedelta(hours=1)
 
 
-def _historik_modeller() -> list[tuple[type, type]]:
+@functools.cache
+def _historik_modeller() -> tuple[tuple[type, type], ...]:
     """(model, history model) of every ``forloeb`` model with a simple-history manager."""
     ud = []
     for model in apps.get_app_config("forloeb").get_models():
         historik = getattr(model, "history", None)
         if historik is not None and hasattr(historik, "model"):
             ud.append((model, historik.model))
-    return ud
+    return tuple(ud)
 
 
 def _taeller_i_perioden(navn: str, periode: Periode | None):
@@ -181,25 +183,27 @@ def _taeller_i_perioden(navn: str, periode: Periode | None):
 
 
 def byger(periode: Periode | None = None) -> list[Byge]:
-    """Bursts of changes, newest first, in one query: each history table grouped by user and
-    clock hour, UNION ALL, added up per user and hour (few rows: one per user and hour)."""
+    """Bursts of changes, newest first: each history table grouped by user and clock hour (few
+    rows: one per user and hour), added up per user and hour. Each table's rows are kept until
+    that table is written (``dataversion.husk``), so a new AI-tjek groups the AI-tjek
+    history again and not the forløb history beside it."""
     graense = settings.DATAKVALITET_AENDRINGER_PR_TIME
-    dele, arter = [], {}
+    raekker, arter = [], {}
     for model, historik in _historik_modeller():
         navn = model._meta.model_name
         arter[navn] = str(model._meta.verbose_name_plural)
-        dele.append(
-            historik.objects.filter(history_user__isnull=False)
-            .annotate(time=TruncHour("history_date"), art=Value(navn, output_field=CharField()))
-            .values("history_user_id", "time", "art")
-            .annotate(poster=Count(model._meta.pk.attname, distinct=True),
-                      i_perioden=_taeller_i_perioden(navn, periode))
-            .order_by()
-        )
-    if not dele:
-        return []
-    foerste, *resten = dele
-    raekker = foerste.union(*resten, all=True) if resten else foerste
+
+        def grupperet(model=model, historik=historik, navn=navn):
+            return (historik.objects.filter(history_user__isnull=False)
+                    .annotate(time=TruncHour("history_date"),
+                              art=Value(navn, output_field=CharField()))
+                    .values("history_user_id", "time", "art")
+                    .annotate(poster=Count(model._meta.pk.attname, distinct=True),
+                              i_perioden=_taeller_i_perioden(navn, periode))
+                    .order_by())
+
+        raekker += dataversion.husk("kvalitet.pr_time", (navn, periode),
+                                    lambda qs=grupperet: [qs()], lambda qs=grupperet: list(qs()))
     pr_time: dict[tuple[int, datetime], list] = defaultdict(lambda: [0, 0, []])
     for r in raekker:
         samlet = pr_time[(r["history_user_id"], r["time"])]

@@ -101,7 +101,7 @@ def _kontrakter(bruger):
 
 
 def _valg(request) -> PeriodeForm:
-    return PeriodeForm(request.GET, kontrakter=_kontrakter(request.user),
+    return PeriodeForm(request.GET, kontrakter=dataversion.raekker(_kontrakter(request.user)),
                        idag=timezone.localdate())
 
 
