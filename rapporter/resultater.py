@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from kontrakt import dataversion
@@ -29,7 +30,8 @@ def indikator_resultater(
     the indicators, one per record model counted (forløb, AI-tjek, aktiviteter, …), two for the
     by/land table and population, one per dækning indicator, one for målinger and one for
     milestones. Kept per data version (``kontrakt.dataversion``): the
-    same data, period and day answer from the cache with one query.
+    same data, period and day answer from the cache with one query; kept, all indicators are
+    each goal's kept results, so a write computes only the goals it touched again.
 
     ``kun``: only the indicators with these keys (a goal page's, a drill-down's), computed
     alone, so their kept results depend only on the records they count."""
@@ -38,7 +40,21 @@ def indikator_resultater(
     # Kept until a table the computation read is written (found as it runs, so after an
     # AI-tjek only the AI-tjek count is made again; the other counts are kept by their tables).
     return dataversion.husk("resultater", dele, None,
-                            lambda: _beregn(kontrakt, periode, idag=idag, kun=kun))
+                            lambda: _beregn_kept(kontrakt, periode, idag=idag, kun=kun))
+
+
+def _beregn_kept(kontrakt: Resultatkontrakt, periode: Periode, *, idag: date,
+                 kun: frozenset[str] | None) -> list[Resultat]:
+    """Every indicator, kept a goal at a time when values are kept: a write makes only the
+    goals whose records it touched again (an AI-tjek Mål 9's), and a goal's results are the
+    same kept value its goal page uses. Without keeping, all at once (fewest queries)."""
+    if kun is not None or not getattr(settings, "RESULTATCACHE", True):
+        return _beregn(kontrakt, periode, idag=idag, kun=kun)
+    pr_maal: dict[int, list[str]] = {}
+    for d in selectors.indikator_defs(kontrakt):
+        pr_maal.setdefault(d.maal_nr, []).append(d.noegle)
+    return [r for noegler in pr_maal.values()
+            for r in indikator_resultater(kontrakt, periode, idag=idag, kun=noegler)]
 
 
 def noegle(kontrakt: Resultatkontrakt, periode: Periode, idag: date) -> tuple:

@@ -340,3 +340,48 @@ def test_a_renamed_user_shows_at_once_where_a_kept_page_names_them(laeser_klient
         administrator.save()
         side = laeser_klient.get(url).content.decode()
     assert "Anne Berg" in side and "Anne Andersen" not in side
+
+
+def test_all_indicators_kept_a_goal_at_a_time_are_those_computed_at_once(kontrakt_2025,
+                                                                         settings):
+    """With values kept, the status page's results are each goal's kept results (its goal
+    page's): the same figures as the engine computing every indicator in one go."""
+    from forloeb.models import Aktoer
+
+    hus = factories.erhvervshus()
+    for i, (type_, kommune) in enumerate([("kort", "330"), ("handlingsplan", "360"),
+                                          ("vaekstplan", "265"), ("kort", "101")]):
+        factories.forloeb(ekstern_id=f"F{i}", type=type_, startdato=date(2025, 1, 10),
+                          slutdato=date(2025, 5, 1),
+                          virksomhed_=factories.virksomhed(kommune=kommune),
+                          henvist_til=["Innovationsfonden"] if i % 2 else ())
+    ai_tjek()
+    factories.services.samarbejdsaftale_create(
+        erhvervshus=hus, aktoer=Aktoer.objects.get(navn="BLOXHUB"), dato=date(2025, 3, 1))
+    maal_services.maaling_create(erhvervshus=hus, noegle="M3.nps", aar=2025,
+                                 vaerdi=Decimal("71"), dato=date(2025, 5, 1), kilde="Måling")
+    for periode in (H1, HELAAR):
+        kept = indikator_resultater(kontrakt_2025, periode, idag=IDAG)
+        settings.RESULTATCACHE = False
+        at_once = indikator_resultater(kontrakt_2025, periode, idag=IDAG)
+        settings.RESULTATCACHE = True
+        assert [(r.noegle, r.faktisk, r.forventet, r.status) for r in kept] == \
+               [(r.noegle, r.faktisk, r.forventet, r.status) for r in at_once]
+        assert len(kept) == 31
+
+
+def test_an_ai_tjek_computes_only_goal_9s_results_again(kontrakt_2025):
+    """(For a company already registered: a new one changes the companies' table, which the
+    forløb counts by kommune read.)"""
+    virksomhed = factories.virksomhed()
+    indikator_resultater(kontrakt_2025, HELAAR, idag=IDAG)
+    factories.services.ai_tjek_create(virksomhed=virksomhed, dato=date(2025, 3, 1),
+                                      erhvervshus=factories.erhvervshus())
+    with CaptureQueriesContext(connection) as q:
+        resultater_ = indikator_resultater(kontrakt_2025, HELAAR, idag=IDAG)
+    assert next(r for r in resultater_ if r.noegle == "M9.ai_tjek").faktisk == 1
+    assert _laeser(q, "forloeb_aitjek")
+    # The other goals' results came from the cache: their målinger, milestones and by/land
+    # table were not read again.
+    assert not _laeser(q, "maal_maaling") and not _laeser(q, "maal_milepaelstatus")
+    assert not _laeser(q, "maal_byland") and not _laeser(q, "forloeb_forloeb")
