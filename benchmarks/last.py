@@ -9,15 +9,18 @@ What it does, in order, and undoes whatever happens:
    milestones, in the demo data's proportions, in bulk: ``benchmarks/status.py``'s ``byg_data``)
    and creates an account for each simulated user (40 KKR-læsere, 40 registranter, one
    administrator) with a known password;
-3. starts the app with gunicorn (``--workers 3``) as in production: ``DEBUG=0``, a
+3. starts the app with gunicorn (``--workers 3``, sync workers; ``--workers``/``--threads``
+   vary it) as in production: ``DEBUG=0``, a
    ``SECRET_KEY``, collected static files, the kept values shared in files on a RAM disk
    (``CACHE_MAPPE`` under /dev/shm); only plain http differs (``SECURE_SSL_REDIRECT=0``,
    no HSTS), as the proxy that terminates TLS is not part of the benchmark;
-4. drives it from a second process with locust (``benchmarks/locustfile.py``): headless, bounded
-   in time (``--tid``) and in requests per user, only to 127.0.0.1, 20 users started at once
-   and no think time. Each logs in once, then a KKR reader reads the status pages (H1, helår,
-   a status date), the goal pages and a drill-down; a registrant the forløb list with its
-   filters and registers AI-tjek through the form (GET, then POST of its fields and CSRF token);
+4. drives it from a second process with locust (``benchmarks/locustfile.py``, its FastHttpUser
+   client, light on the CPU it shares with the app; ``--klient requests``: HttpUser):
+   headless, bounded in time (``--tid``) and in requests per user, only to 127.0.0.1, 20
+   users started at once and no think time. Each logs in once, then a KKR reader reads the
+   status pages (H1, helår, a status date), the goal pages and a drill-down; a registrant the
+   forløb list with its filters and registers AI-tjek through the form (GET, then POST of its
+   fields and CSRF token);
 5. prints requests per second, p50/p95/p99 per page and the errors, and writes them to
    ``benchmarks/README.md`` (the section between the markers, with date, machine, load average
    and settings; ``--etiket`` names the run, e.g. "før" / "efter");
