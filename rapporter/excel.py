@@ -310,7 +310,10 @@ def _oversigt(wb: Workbook, rapport: Rapport, maal: list[Maal], idag: date, tite
 # --- One sheet per goal -----------------------------------------------------------------------
 
 
-def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date, titel: str) -> None:
+def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date, titel: str, *,
+              poster: bool = True) -> None:
+    """A goal's sheet. ``poster=False`` (the house's report to KL and Erhvervsstyrelsen,
+    ``rapporter.excel_national``): a fyrtårn's tagged records are counted, not listed."""
     blad = Blad(wb, f"Mål {maal.nummer}")
     resultater = [r for r in rapport.resultater if r.maal_nr == maal.nummer]
     indikatorer = {i.noegle: i for i in maal.indikatorer.all()}
@@ -346,6 +349,8 @@ def _maal_ark(wb: Workbook, rapport: Rapport, maal: Maal, idag: date, titel: str
             _fremskrevet(blad, r, rapport, idag)
         else:
             _udspecificering(blad, r, indikator, rapport, idag)
+        if (indikator.parametre or {}).get("fyrtaarn"):
+            _dokumentation(blad, indikator, rapport, poster=poster)
     if samlet:
         _udviklinger(blad, kurver, rapport, idag)
     # Printed, every page repeats the goal's title row.
@@ -665,22 +670,27 @@ def _milepael(blad: Blad, r: Resultat, indikator: Indikator, rapport: Rapport,
         )
     else:
         blad.linje("Der er endnu ikke sat en status for milepælen.", font=DAEMPET_FONT)
-    if (indikator.parametre or {}).get("fyrtaarn"):
-        _dokumentation(blad, indikator, rapport)
 
 
-def _dokumentation(blad: Blad, indikator: Indikator, rapport: Rapport) -> None:
+def _dokumentation(blad: Blad, indikator: Indikator, rapport: Rapport, *,
+                   poster: bool = True) -> None:
     """The records tagged with the milestone's fyrtårn in the period, as evidence beside the
     narrative: all of them, newest first; the first :data:`DOKUMENTATION_VIST` of each list
-    shown and printed (as the goal page shows them), the rest folded away below them."""
-    poster = selectors.milepael_dokumentation(indikator, rapport.periode)
-    aktiviteter, forloeb = list(poster["aktiviteter"]), list(poster["forloeb"])
+    shown and printed (as the goal page shows them), the rest folded away below them. With
+    ``poster=False`` only how many: the records (companies, CVR numbers) are the house's own."""
+    maerket = selectors.milepael_dokumentation(indikator, rapport.periode)
+    aktiviteter, forloeb = list(maerket["aktiviteter"]), list(maerket["forloeb"])
     navn = indikator.parametre["fyrtaarn"].title()
     blad.tom()
     blad.linje(f"Dokumentation: poster mærket {navn}", font=OVERSKRIFT_FONT)
     if not aktiviteter and not forloeb:
         blad.linje(f"Ingen forløb eller aktiviteter i perioden er mærket {navn}.",
                    font=DAEMPET_FONT)
+        return
+    if not poster:
+        blad.linje("Aktiviteter i perioden", len(aktiviteter), tilpas=True)
+        blad.linje("Forløb i perioden", len(forloeb), tilpas=True)
+        blad.linje("Posterne selv står i husets egen rapport.", font=DAEMPET_FONT)
         return
     if aktiviteter:
         blad.linje(_dokumentation_titel("Aktiviteter", len(aktiviteter)), font=DAEMPET_FONT)

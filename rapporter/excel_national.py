@@ -8,7 +8,8 @@
   its status page (a house without a contract for the year says so).
 - :func:`hus_arbejdsbog`: one house's report for the year: the report workbook's overview and goal
   sheets (``rapporter.excel``), without the registration sheets, which are the house's own
-  records and not part of what KL and Erhvervsstyrelsen read.
+  records and not part of what KL and Erhvervsstyrelsen read; so a fyrtårn's tagged records
+  are counted there, not listed.
 
 Both lay out a :class:`rapporter.national.Oversigt` or a ``Rapport``; they count nothing. Cells,
 number formats, the status colours and the title block are ``rapporter.excel``'s.
@@ -56,7 +57,8 @@ def hus_arbejdsbog(rapport: Rapport) -> bytes:
     titel = udskriftstitel(rapport)
     _oversigt(wb, rapport, maal, idag, titel)
     for et_maal in maal:
-        _maal_ark(wb, rapport, et_maal, idag, titel)
+        # A fyrtårn's tagged records are counted, not listed: they are the house's own.
+        _maal_ark(wb, rapport, et_maal, idag, titel, poster=False)
     return som_bytes(wb)
 
 

@@ -285,6 +285,24 @@ def test_a_house_workbook_has_its_national_and_local_goals_and_no_registrations(
     assert "Erhvervshuset har ingen resultatkontrakt for 2025." in ingen.content.decode()
 
 
+def test_a_house_workbook_counts_a_fyrtaarns_tagged_records_and_names_no_company(
+    client, national_laeser, to_huse
+):
+    """The house's own report lists the forløb tagged Femern with company and CVR; what KL and
+    Erhvervsstyrelsen download counts them."""
+    sjaelland, _ = to_huse
+    virksomhed = f.virksomhed(navn="Femern Fragt ApS")
+    f.forloeb(ekstern_id="FEM-1", virksomhed_=virksomhed, startdato=date(2025, 3, 1),
+              fyrtaarn="femern")
+    client.force_login(national_laeser)
+    raekker = _raekker(_bog(client.get(EXCEL, {**H1, "hus": sjaelland.pk}))["Mål 15"])
+    tekster = [c for r in raekker for c in r if c is not None]
+    assert ["Forløb i perioden", 1] in [[c for c in r if c is not None] for r in raekker]
+    assert "Posterne selv står i husets egen rapport." in tekster
+    assert "FEM-1" not in tekster and "Femern Fragt ApS" not in tekster
+    assert virksomhed.cvr not in tekster
+
+
 def test_the_command_writes_the_national_workbook(tmp_path, to_huse):
     fil = tmp_path / "national.xlsx"
     ud = io.StringIO()
