@@ -270,6 +270,7 @@ def poster(request, noegle):
 
     def kontekst() -> dict:
         side = Paginator(qs, POSTER_PR_SIDE).get_page(request.GET.get("side"))
+        kommune = Kommune.objects.filter(kode=request.GET.get("kommune") or None).first()
         resultat = next(r for r in indikator_resultater(
             valg.kontrakt, valg.valgt_periode, idag=valg.idag, kun=[noegle])
             if r.noegle == noegle)
@@ -278,8 +279,12 @@ def poster(request, noegle):
             "side": side, "kolonner": KOLONNER[qs.model],
             "raekker": _raekker(side, KOLONNER[qs.model]), "dele": art(indikator.art).dele,
             "model_navn": qs.model._meta.verbose_name_plural,
-            "kommune": Kommune.objects.filter(kode=request.GET.get("kommune") or None).first(),
-            "aktoertype": aktoertype,
+            "kommune": kommune, "aktoertype": aktoertype,
+            # The list shown, for its download and its pages.
+            "liste_query": "&".join([valg.query, urlencode({
+                "del": del_, **({"kommune": kommune.kode} if kommune else {}),
+                **({"aktoertype": aktoertype} if aktoertype else {}),
+            })]),
             "aktoertype_navn": _aktoertype_navn(indikator, aktoertype),
         }
 

@@ -117,6 +117,13 @@ def test_pages_of_fifty(kontrakt_2025, laeser_klient):
     assert len(ekstern_ider(foerste)) == 50 and len(ekstern_ider(anden)) == 10
     assert set(ekstern_ider(foerste)).isdisjoint(ekstern_ider(anden))
     assert "Side 1 af 2" in foerste.content.decode()
+    # The next page and the download keep the list shown: its part and kommune.
+    slagelse = poster(laeser_klient, "M7.korte", kommune="330").content.decode()
+    her = reverse("rapporter:poster", args=["M7.korte"])
+    assert f'href="{her}?aar=2025&amp;periode=H1&amp;del=taeller&amp;kommune=330&amp;side=2"' \
+        in slagelse
+    assert f'href="{her}?aar=2025&amp;periode=H1&amp;del=taeller&amp;kommune=330&amp;' \
+        'format=xlsx"' in slagelse
 
 
 def test_excel_export_holds_the_same_records(handlingsplaner, laeser_klient):
