@@ -511,7 +511,8 @@ def _kurve(r: Resultat, indikator: Indikator, rapport: Rapport,
            idag: date) -> tuple[list[str], list[dict]]:
     """A count's curve as the workbook tabulates it: its columns after the date (the actual
     count; the target spread evenly over the year when it has one; the projection while the year
-    runs) and a row per month end, each a dict by column; no rows before the period begins."""
+    runs) and a row per month end, each a dict by column (read by ``kolonner``: a row may hold
+    more); no rows before the period begins."""
     periode = rapport.periode
     punkter = selectors.kumulativ_udvikling(indikator, periode, interval="maaned", idag=idag)
     fremskrevet = fremskrivning(r, periode, idag)
@@ -534,8 +535,7 @@ def _kurve(r: Resultat, indikator: Indikator, rapport: Rapport,
         raekker[-1][FREMSKREVET_KOLONNE] = punkter[-1]["kumuleret"]
         raekker.append({DATO_KOLONNE: aarets_slut, PRO_RATA_KOLONNE: r.maalvaerdi,
                         FREMSKREVET_KOLONNE: fremskrevet})
-    return kolonner, [{k: v for k, v in raekke.items() if k == DATO_KOLONNE or k in kolonner}
-                      for raekke in raekker]
+    return kolonner, raekker
 
 
 def _udviklingsdiagram(blad: Blad, titel: str, serier: list[tuple[int, str]], start: int,
