@@ -242,24 +242,27 @@ def aktoertyper_tekst(aktoertyper) -> str:
 
 
 def indikator_defs(kontrakt: Resultatkontrakt) -> list[IndikatorDef]:
-    """The contract's indicators in goal and ``raekkefoelge`` order (one query)."""
-    raekker = (
-        Indikator.objects.filter(maal__kontrakt=kontrakt)
-        .order_by("maal__nummer", "raekkefoelge", "id")
-        .values(
-            "id", "noegle", "titel", "art", "enhed", "retning", "maalvaerdi", "parametre",
-            "raekkefoelge", "maal__nummer",
+    """The contract's indicators in goal and ``raekkefoelge`` order (one query, kept per data
+    version: the status page's results ask for them once and then once per goal)."""
+    def raekker():
+        return (
+            Indikator.objects.filter(maal__kontrakt=kontrakt)
+            .order_by("maal__nummer", "raekkefoelge", "id")
+            .values(
+                "id", "noegle", "titel", "art", "enhed", "retning", "maalvaerdi", "parametre",
+                "raekkefoelge", "maal__nummer",
+            )
         )
-    )
-    return [
+
+    return dataversion.husk("indikator_defs", (kontrakt.pk,), lambda: [raekker()], lambda: [
         IndikatorDef(
             noegle=r["noegle"], maal_nr=r["maal__nummer"], titel=r["titel"], art=r["art"],
             enhed=r["enhed"], retning=r["retning"],
             maalvaerdi=None if r["maalvaerdi"] is None else float(r["maalvaerdi"]),
             parametre=r["parametre"] or {}, raekkefoelge=r["raekkefoelge"], id=r["id"],
         )
-        for r in raekker
-    ]
+        for r in raekker()
+    ])
 
 
 def _region_id(kontrakt: Resultatkontrakt) -> str:

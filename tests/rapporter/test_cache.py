@@ -385,3 +385,4 @@ def test_an_ai_tjek_computes_only_goal_9s_results_again(kontrakt_2025):
     # table were not read again.
     assert not _laeser(q, "maal_maaling") and not _laeser(q, "maal_milepaelstatus")
     assert not _laeser(q, "maal_byland") and not _laeser(q, "forloeb_forloeb")
+    assert not _laeser(q, "maal_indikator")  # the contract's indicators are kept too
