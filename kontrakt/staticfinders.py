@@ -26,7 +26,9 @@ class PlotlyFinder(BaseFinder):
         if path == f"{PREFIX}/{PLOTLY_FILE}":
             match = str(PLOTLY_DIR / PLOTLY_FILE)
             return [match] if find_all else match
-        return [] if find_all else None
+        # Not found: [] as Django's own finders answer, whatever find_all (None would be taken
+        # for a match, and an unknown static address answered with a 500).
+        return []
 
     def list(self, ignore_patterns):
         yield PLOTLY_FILE, self.storage
